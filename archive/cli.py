@@ -1,0 +1,110 @@
+"""The ``archive`` command: thin wrappers that call the library and report its errors plainly."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from importlib.resources import files
+from pathlib import Path
+
+import click
+
+from .core import Archive, ArchiveError
+
+
+@click.group()
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="ARCHIVE_ROOT",
+    help="Archive root (holds documents/, instance/, index/). Default: the current directory.",
+)
+@click.version_option(package_name="inquiry-archive")
+@click.pass_context
+def main(ctx: click.Context, root: Path | None) -> None:
+    """An inquiry timeline and document archive."""
+    ctx.obj = Archive.open(root)
+    ctx.call_on_close(ctx.obj.close)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init(directory: Path) -> None:
+    """Start a new, empty archive root with an organisations file and one example document."""
+    if (directory / "documents").exists():
+        raise click.ClickException(f"{directory}/documents already exists; nothing was changed")
+    shutil.copytree(files("archive") / "skeleton", directory / "documents")
+    (directory / "index").mkdir(exist_ok=True)
+    click.echo(f"Created an archive root in {directory}. Next: cd {directory} && archive build")
+
+
+@main.command()
+@click.pass_obj
+def check(archive: Archive) -> None:
+    """Validate documents/: one line per problem; exit status 1 if there is any."""
+    problems = archive.check()
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"{len(problems)} problem(s) found.", err=True)
+        sys.exit(1)
+    click.echo("All documents are valid.", err=True)
+
+
+@main.command()
+@click.option("--reindex", is_flag=True, help="Rebuild the search index from scratch.")
+@click.pass_obj
+def build(archive: Archive, reindex: bool) -> None:
+    """Load new and changed documents, keep every version, update the search index."""
+    try:
+        report = archive.build(progress=True, reindex=reindex)
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from None
+    for problem in report.problems:
+        click.echo(str(problem), err=True)
+    click.echo(f"Build: {report.summary()}.")
+    if report.problems:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@click.pass_obj
+def serve(archive: Archive, host: str, port: int, threads: int) -> None:
+    """Build if needed, then serve the site with waitress (a production WSGI server)."""
+    import waitress
+
+    from webapp import create_app
+
+    try:
+        report = archive.build(progress=True)
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from None
+    for problem in report.problems:
+        click.echo(str(problem), err=True)
+    click.echo(f"Build: {report.summary()}.")
+    click.echo(f"Serving the archive on http://{host}:{port}/ (Ctrl+C to stop)")
+    waitress.serve(create_app(archive=archive), host=host, port=port, threads=threads)
+
+
+@main.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def export_command(archive: Archive, file: Path) -> None:
+    """Write a full, lossless dump of documents, versions and metadata to FILE."""
+    archive.export(file)
+    click.echo(f"Exported to {file}.")
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.pass_obj
+def import_command(archive: Archive, file: Path) -> None:
+    """Restore a dump made by ``archive export`` into an empty archive."""
+    try:
+        count = archive.import_(file)
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Imported {count} documents from {file}.")

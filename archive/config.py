@@ -1,0 +1,54 @@
+"""Configuration: defaults in code, then ``ARCHIVE_*`` environment variables, then overrides."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the archive needs to know about where it lives and what it talks to."""
+
+    root: Path
+    database_url: str = ""
+    search_backend: str = "whoosh"
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def documents_dir(self) -> Path:
+        return self.root / "documents"
+
+    @property
+    def instance_dir(self) -> Path:
+        return self.root / "instance"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.root / "index"
+
+    @property
+    def organisations_file(self) -> Path:
+        return self.documents_dir / "organisations.yaml"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.instance_dir / "build.lock"
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith("postgresql")
+
+
+def load_config(root: str | Path | None = None, **overrides) -> Config:
+    """Build the configuration for an archive root, honouring ``ARCHIVE_*`` variables."""
+    root_path = Path(root or os.environ.get("ARCHIVE_ROOT") or Path.cwd()).resolve()
+    database_url = overrides.pop("database_url", "") or os.environ.get("ARCHIVE_DATABASE_URL", "")
+    if not database_url:
+        database_url = f"sqlite:///{root_path / 'instance' / 'archive.sqlite3'}"
+    backend = overrides.pop("search_backend", "") or os.environ.get("ARCHIVE_SEARCH_BACKEND", "")
+    if not backend:
+        backend = "postgres" if database_url.startswith("postgresql") else "whoosh"
+    config = Config(root=root_path, database_url=database_url, search_backend=backend)
+    return replace(config, **overrides) if overrides else config

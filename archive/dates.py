@@ -1,0 +1,137 @@
+"""EDTF dates as the archive shows them: in words, with their precision, and in a defined order.
+
+Order of imprecise dates (documented in the README and tested): by the earliest day the date
+can mean, then wider dates before narrower ones (a year, a season, a month, an interval, a
+day), then certain before approximate before uncertain, then by title.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from dataclasses import dataclass
+
+with warnings.catch_warnings():
+    # pyparsing warns about edtf's grammar at import time; it is edtf's business, not ours.
+    warnings.simplefilter("ignore")
+    from edtf import parse_edtf
+    from edtf.parser.edtf_exceptions import EDTFParseException
+
+MONTHS = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]  # fmt: skip
+SEASONS = {"21": "Spring", "22": "Summer", "23": "Autumn", "24": "Winter"}
+PRECISION_RANK = {"year": 0, "season": 1, "month": 2, "interval": 3, "day": 4}
+QUALIFIER_RANK = {"": 0, "approximate": 1, "uncertain": 2, "uncertain and approximate": 3}
+
+
+class InvalidDate(ValueError):
+    """The text is not an EDTF date the archive accepts (level 0–1)."""
+
+
+@dataclass(frozen=True)
+class ArchiveDate:
+    """One EDTF date with what the archive needs to show and order it honestly."""
+
+    edtf: str
+    earliest: dt.date
+    latest: dt.date
+    precision: str  # day | month | season | year | interval
+    qualifier: str  # "" | approximate | uncertain | uncertain and approximate
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.earliest, PRECISION_RANK[self.precision], QUALIFIER_RANK[self.qualifier])
+
+    @property
+    def precision_label(self) -> str:
+        return f"{self.precision}, {self.qualifier}" if self.qualifier else self.precision
+
+    def in_words(self) -> str:
+        """Say the date the way a careful reader would, never more precisely than it is."""
+        if self.precision == "interval":
+            start, end = self.edtf.split("/")
+            if len(start) == len(end) == 10:
+                return _interval_words(self.earliest, self.latest)
+            return f"{parse_date(start).in_words()} – {parse_date(end).in_words()}"
+        core = self.edtf.rstrip("?~%")
+        if self.precision == "day":
+            words = _day_words(self.earliest)
+        elif self.precision == "month":
+            words = f"{MONTHS[self.earliest.month - 1]} {self.earliest.year}"
+        elif self.precision == "season":
+            words = f"{SEASONS[core[5:7]]} {core[:4]}"
+        else:
+            words = core[:4]
+        if self.qualifier == "approximate":
+            return f"c. {words}"
+        if self.qualifier == "uncertain":
+            return f"{words} (uncertain)"
+        if self.qualifier:
+            return f"c. {words} (uncertain)"
+        return words
+
+    def overlaps(self, start: dt.date | None, end: dt.date | None) -> bool:
+        """Whether any day this date can mean falls within [start, end]."""
+        return (start is None or self.latest >= start) and (end is None or self.earliest <= end)
+
+
+def _day_words(day: dt.date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def _interval_words(start: dt.date, end: dt.date) -> str:
+    if start.year != end.year:
+        return f"{_day_words(start)} – {_day_words(end)}"
+    if start.month != end.month:
+        return f"{start.day} {MONTHS[start.month - 1]} – {_day_words(end)}"
+    return f"{start.day}–{_day_words(end)}"
+
+
+def _as_date(struct) -> dt.date:
+    return dt.date(struct.tm_year, struct.tm_mon, struct.tm_mday)
+
+
+def _precision(text: str) -> str:
+    core = text.rstrip("?~%")
+    if "/" in core:
+        return "interval"
+    if len(core) == 10:
+        return "day"
+    if len(core) == 7:
+        return "season" if core[5:7] in SEASONS else "month"
+    return "year"
+
+
+def _qualifier(text: str) -> str:
+    mark = text[-1:] if text else ""
+    return {"~": "approximate", "?": "uncertain", "%": "uncertain and approximate"}.get(mark, "")
+
+
+def parse_date(text: object) -> ArchiveDate:
+    """Parse an EDTF level 0–1 date (day, month, year, season, qualified, or day interval)."""
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidDate(f"date must be an EDTF string such as 2019-12-28, got {text!r}")
+    text = text.strip()
+    if "/" in text and any(mark in text for mark in "?~%"):
+        raise InvalidDate(f"qualified intervals are not supported: {text!r}")
+    if text.startswith("-") or "X" in text or "x" in text or ".." in text or text.count("/") > 1:
+        raise InvalidDate(f"only dates in years 1000–9999 with known digits are accepted: {text!r}")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed = parse_edtf(text)
+        earliest, latest = _as_date(parsed.lower_strict()), _as_date(parsed.upper_strict())
+    except (EDTFParseException, AttributeError, TypeError, ValueError, OverflowError) as exc:
+        raise InvalidDate(f"not a valid EDTF date: {text!r}") from exc
+    if "/" in text and "" in text.split("/"):
+        raise InvalidDate(f"open intervals are not supported: {text!r}")
+    if latest < earliest:
+        raise InvalidDate(f"interval ends before it starts: {text!r}")
+    return ArchiveDate(text, earliest, latest, _precision(text), _qualifier(text))
+
+
+def parse_day(text: str) -> dt.date:
+    """Parse a filter bound (YYYY, YYYY-MM or YYYY-MM-DD) as the first day it can mean."""
+    return parse_date(text).earliest

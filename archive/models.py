@@ -1,0 +1,124 @@
+"""The tables: what must last. Versions are immutable; nothing here is ever deleted by a build."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Column,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC datetime on every backend (SQLite forgets the zone otherwise)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None:
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given; archive times are UTC-aware")
+            value = value.astimezone(dt.timezone.utc)
+            if dialect.name == "sqlite":
+                value = value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None:
+            value = value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value
+            value = value.astimezone(dt.timezone.utc)
+        return value
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+document_organisations = Table(
+    "document_organisations",
+    Base.metadata,
+    Column("document_id", ForeignKey("documents.id"), primary_key=True),
+    Column("organisation_key", ForeignKey("organisations.key"), primary_key=True),
+)
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    short_name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+
+
+class Document(Base):
+    """A document's identity, plus fields copied from its current version for filtering."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    date_edtf: Mapped[str] = mapped_column(String(40))
+    date_earliest: Mapped[dt.date] = mapped_column(Date, index=True)
+    date_latest: Mapped[dt.date] = mapped_column(Date)
+    source_path: Mapped[str] = mapped_column(Text)
+    current_version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    organisations: Mapped[list[Organisation]] = relationship(
+        secondary=document_organisations, order_by=Organisation.key, lazy="selectin"
+    )
+    versions: Mapped[list[Version]] = relationship(
+        back_populates="document", order_by="Version.number", lazy="raise"
+    )
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+class Version(Base):
+    """One immutable version: the Markdown, metadata and canonical text exactly as archived."""
+
+    __tablename__ = "versions"
+    __table_args__ = (UniqueConstraint("document_id", "number", name="uq_versions_document_number"),)
+
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    markdown: Mapped[str] = mapped_column(Text)
+    meta: Mapped[dict] = mapped_column("metadata", JSON)
+    canonical_text: Mapped[str] = mapped_column(Text)
+    paragraphs: Mapped[list] = mapped_column(JSON)
+    archived_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+    document: Mapped[Document] = relationship(back_populates="versions")

@@ -1,0 +1,29 @@
+"""The web layer: a Flask app factory over the ``archive`` library."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from archive.core import Archive
+
+
+def create_app(test_config: dict | None = None, archive: Archive | None = None) -> Flask:
+    """Create the app: defaults in code, then ``ARCHIVE_*`` settings, then the test mapping."""
+    app = Flask(__name__)
+    app.config.from_mapping(ARCHIVE_ROOT=None, ARCHIVE_OVERRIDES={}, JSON_SORT_KEYS=False)
+    if test_config:
+        app.config.update(test_config)
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+    if archive is None:
+        archive = Archive.open(app.config["ARCHIVE_ROOT"], **app.config["ARCHIVE_OVERRIDES"])
+    app.extensions["archive"] = archive
+
+    from . import errors, filters, security
+    from .views import documents, home, organisations, openapi
+
+    for module in (errors, filters, security):
+        module.init_app(app)
+    for module in (home, documents, organisations, openapi):
+        app.register_blueprint(module.bp)
+    return app

@@ -1,0 +1,100 @@
+"""Plain data for pages and their JSON twins (templates and the API read the same dicts)."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from archive.canonical import render_html
+from archive.dates import parse_date
+from archive.models import Document, Organisation, Version
+from archive.queries import DocumentView
+
+
+def date_data(edtf: str) -> dict:
+    date = parse_date(edtf)
+    return {
+        "edtf": date.edtf,
+        "in_words": date.in_words(),
+        "precision": date.precision,
+        "qualifier": date.qualifier or None,
+        "earliest": date.earliest.isoformat(),
+        "latest": date.latest.isoformat(),
+    }
+
+
+def organisation_data(org: Organisation) -> dict:
+    return {
+        "key": org.key,
+        "name": org.name,
+        "short_name": org.short_name,
+        "kind": org.kind,
+        "url": org.url,
+        "page": url_for("organisations.organisation", key=org.key),
+    }
+
+
+def document_summary(document: Document) -> dict:
+    return {
+        "id": document.id,
+        "title": document.title,
+        "kind": document.kind,
+        "date": date_data(document.date_edtf),
+        "organisations": [organisation_data(o) for o in document.organisations],
+        "current_version": document.current_version,
+        "withdrawn": document.withdrawn,
+        "url": url_for("documents.document", doc_id=document.id),
+    }
+
+
+def source_data(source: dict) -> dict:
+    published = source.get("published")
+    return {
+        "title": source.get("title"),
+        "publisher": source.get("publisher"),
+        "url": source.get("url"),
+        "published": date_data(published) if published else None,
+        "via": source.get("via"),
+        "reference": source.get("reference"),
+    }
+
+
+def version_summary(version: Version) -> dict:
+    return {
+        "number": version.number,
+        "sha256": version.sha256,
+        "archived_at": version.archived_at.isoformat(timespec="seconds"),
+        "url": url_for("documents.version", doc_id=version.document_id, number=version.number),
+    }
+
+
+def paragraphs_data(version: Version) -> list[dict]:
+    text = version.canonical_text
+    return [
+        {"number": n, "anchor": f"p{n}", "start": start, "end": end, "text": text[start:end]}
+        for n, (start, end) in enumerate(version.paragraphs, 1)
+    ]
+
+
+def version_data(view: DocumentView) -> dict:
+    """Everything a document or version page shows: text, provenance and history."""
+    version, meta = view.version, view.version.meta
+    return {
+        "document": document_summary(view.document),
+        "version": version_summary(version),
+        "is_current": view.is_current,
+        "title": meta["title"],
+        "kind": meta["kind"],
+        "speaker": meta.get("speaker"),
+        "summary": meta.get("summary"),
+        "context": meta.get("context"),
+        "tags": meta.get("tags") or [],
+        "date": date_data(meta["date"]),
+        "source": source_data(meta["source"]),
+        "see_also": [source_data(s) for s in meta.get("see_also") or []],
+        "organisation_keys": meta.get("organisations") or [],
+        "html": render_html(version.markdown),
+        "markdown": version.markdown,
+        "canonical_text": version.canonical_text,
+        "paragraphs": paragraphs_data(version),
+        "versions": [version_summary(v) for v in view.versions],
+    }

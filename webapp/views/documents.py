@@ -1,0 +1,117 @@
+"""Documents: the list, the current version, immutable versions, and the history with diffs."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, request, url_for
+
+from archive.diff import word_diff
+from archive.documents import KINDS
+from archive.queries import NotFound, Withdrawn, get_document, list_documents, list_organisations
+
+from ..serialise import document_summary, organisation_data, version_data, version_summary
+from ..twin import Page, archive, twin_route
+
+bp = Blueprint("documents", __name__)
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+CURRENT = "public, max-age=60"
+
+
+def _filter_value(name: str, allowed: set[str]) -> str | None:
+    value = request.args.get(name, "").strip() or None
+    if value is not None and value not in allowed:
+        abort(400, f"unknown {name} {value!r}; use one of: {', '.join(sorted(allowed))}")
+    return value
+
+
+@twin_route(bp, "/documents")
+def index() -> Page:
+    """List every document in date order, filtered by organisation and kind."""
+    with archive().session() as session:
+        organisations = list_organisations(session)
+        org = _filter_value("org", {o.key for o in organisations})
+        kind = _filter_value("kind", set(KINDS))
+        documents = list_documents(session, organisation=org, kind=kind)
+        data = {
+            "filters": {"org": org, "kind": kind},
+            "total": len(documents),
+            "documents": [document_summary(d) for d in documents],
+            "organisations": [organisation_data(o) for o in organisations],
+            "kinds": list(KINDS),
+        }
+    return Page("documents.html", data)
+
+
+def _withdrawn_page(exc: Withdrawn) -> Page:
+    data = {
+        "error": {
+            "code": "withdrawn",
+            "message": f"“{exc.document.title}” was withdrawn from the archive. "
+            "Every archived version stays readable at its own address.",
+        },
+        "document": document_summary(exc.document),
+        "withdrawn_at": exc.document.withdrawn_at.isoformat(timespec="seconds"),
+        "versions": [version_summary(v) for v in exc.versions],
+    }
+    return Page("withdrawn.html", data, status=410)
+
+
+@twin_route(bp, "/documents/<doc_id>")
+def document(doc_id: str) -> Page:
+    """Show the current version of a document, with numbered paragraphs and provenance."""
+    with archive().session() as session:
+        try:
+            view = get_document(session, doc_id)
+        except Withdrawn as exc:
+            return _withdrawn_page(exc)
+        data = version_data(view)
+    return Page("document.html", data, headers={"Cache-Control": CURRENT})
+
+
+@twin_route(bp, "/documents/<doc_id>/v<int:number>")
+def version(doc_id: str, number: int) -> Page:
+    """Show version N exactly as archived; it never changes, so it is cached for a year."""
+    with archive().session() as session:
+        view = get_document(session, doc_id, number)
+        data = version_data(view)
+        data["versions"] = [v for v in data["versions"] if v["number"] <= number]
+    etag = f"{view.version.sha256[:32]}-v{number}"
+    return Page("document.html", data, headers={"Cache-Control": IMMUTABLE}, etag=etag)
+
+
+@twin_route(bp, "/documents/<doc_id>/history")
+def history(doc_id: str) -> Page:
+    """List every version of a document, newest first, with what changed in each."""
+    with archive().session() as session:
+        try:
+            view = get_document(session, doc_id)
+        except Withdrawn as exc:
+            versions, document = exc.versions, exc.document
+        else:
+            versions, document = view.versions, view.document
+        changes = []
+        for older, newer in zip([None, *versions], versions, strict=False):
+            entry = version_summary(newer)
+            entry["diff"] = word_diff(older.canonical_text, newer.canonical_text) if older else None
+            entry["metadata_changes"] = _metadata_changes(older, newer)
+            changes.append(entry)
+        data = {
+            "document": document_summary(document),
+            "versions": list(reversed(changes)),
+            "diff_url": url_for("documents.history", doc_id=doc_id),
+        }
+    return Page("history.html", data)
+
+
+def _metadata_changes(older, newer) -> list[dict]:
+    if older is None:
+        return []
+    keys = sorted(set(older.meta) | set(newer.meta))
+    return [
+        {"field": k, "before": older.meta.get(k), "after": newer.meta.get(k)}
+        for k in keys
+        if older.meta.get(k) != newer.meta.get(k)
+    ]
+
+
+__all__ = ["bp", "NotFound"]

@@ -1,0 +1,33 @@
+"""Organisations: each one's statements and documents, in date order."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from archive.queries import get_organisation, list_documents, list_organisations
+
+from ..serialise import document_summary, organisation_data
+from ..twin import Page, archive, twin_route
+
+bp = Blueprint("organisations", __name__)
+
+
+@twin_route(bp, "/organisations")
+def index() -> Page:
+    """List the organisations the archive follows."""
+    with archive().session() as session:
+        data = {"organisations": [organisation_data(o) for o in list_organisations(session)]}
+    return Page("organisations.html", data)
+
+
+@twin_route(bp, "/organisations/<key>")
+def organisation(key: str) -> Page:
+    """Show one organisation and its documents, earliest first."""
+    with archive().session() as session:
+        org = get_organisation(session, key)
+        documents = list_documents(session, organisation=org.key)
+        data = {
+            "organisation": organisation_data(org),
+            "documents": [document_summary(d) for d in documents],
+        }
+    return Page("organisation.html", data)
