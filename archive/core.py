@@ -58,7 +58,9 @@ class Archive:
         """Validate ``documents/``; return the problems (empty when all is well)."""
         return self.read_source().problems
 
-    def build(self, progress: bool = False, reindex: bool = False, timeout: float = 600) -> BuildReport:
+    def build(
+        self, progress: bool = False, reindex: bool = False, timeout: float = 600
+    ) -> BuildReport:
         """Load new and changed documents, keep every version, then update the search index."""
         self.config.instance_dir.mkdir(parents=True, exist_ok=True)
         try:

@@ -1,11 +1,11 @@
-"""Engines, sessions and migrations. Only this module and the library's data layer touch sessions."""
+"""Engines, sessions and migrations: the only place that creates them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
-from typing import Iterator
 
 from alembic import command
 from alembic.config import Config as AlembicConfig

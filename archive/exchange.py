@@ -26,11 +26,11 @@ class ImportRefused(ValueError):
 
 
 def _time(value: dt.datetime | None) -> str | None:
-    return value.astimezone(dt.timezone.utc).isoformat(timespec="microseconds") if value else None
+    return value.astimezone(dt.UTC).isoformat(timespec="microseconds") if value else None
 
 
 def _parse_time(value: str | None) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(value).astimezone(dt.timezone.utc) if value else None
+    return dt.datetime.fromisoformat(value).astimezone(dt.UTC) if value else None
 
 
 def _version_row(version: Version) -> dict:
@@ -97,7 +97,8 @@ def _import_document(session: Session, row: dict) -> None:
     current = None
     for item in row["versions"]:
         if version_hash(item["metadata"], item["markdown"]) != item["sha256"]:
-            raise ImportRefused(f"{row['id']} v{item['number']}: SHA-256 does not match its content")
+            where = f"{row['id']} v{item['number']}"
+            raise ImportRefused(f"{where}: SHA-256 does not match its content")
         version = Version(
             document_id=row["id"],
             number=item["number"],

@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import (
     JSON,
+    Column,
     Date,
     DateTime,
     ForeignKey,
@@ -13,7 +14,6 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-    Column,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -39,20 +39,20 @@ class UTCDateTime(TypeDecorator):
         if value is not None:
             if value.tzinfo is None:
                 raise ValueError("naive datetime given; archive times are UTC-aware")
-            value = value.astimezone(dt.timezone.utc)
+            value = value.astimezone(dt.UTC)
             if dialect.name == "sqlite":
                 value = value.replace(tzinfo=None)
         return value
 
     def process_result_value(self, value, dialect):
         if value is not None:
-            value = value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value
-            value = value.astimezone(dt.timezone.utc)
+            value = value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
+            value = value.astimezone(dt.UTC)
         return value
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 class Base(DeclarativeBase):
@@ -109,7 +109,9 @@ class Version(Base):
     """One immutable version: the Markdown, metadata and canonical text exactly as archived."""
 
     __tablename__ = "versions"
-    __table_args__ = (UniqueConstraint("document_id", "number", name="uq_versions_document_number"),)
+    __table_args__ = (
+        UniqueConstraint("document_id", "number", name="uq_versions_document_number"),
+    )
 
     pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)

@@ -46,7 +46,9 @@ def _valid_id(doc_id: str) -> str:
 
 def _versions(session: Session, doc_id: str) -> list[Version]:
     return list(
-        session.scalars(select(Version).where(Version.document_id == doc_id).order_by(Version.number))
+        session.scalars(
+            select(Version).where(Version.document_id == doc_id).order_by(Version.number)
+        )
     )
 
 

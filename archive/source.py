@@ -41,7 +41,9 @@ def read_source(documents_dir: Path, root: Path, progress: bool = False) -> Sour
         document, problems, doc_id = load_document(path, display, set(tree.organisations))
         if document and document.id in first_seen:
             problems = [
-                Problem(display, 2, f"duplicate id {document.id!r} (also in {first_seen[document.id]})")
+                Problem(
+                    display, 2, f"duplicate id {document.id!r} (also in {first_seen[document.id]})"
+                )
             ]
             document = None
         if problems:

@@ -1,0 +1,187 @@
+"""Fixtures: each test gets its own archive root (a copy of a corpus), database and index.
+
+PostgreSQL tests run when ``ARCHIVE_TEST_DATABASE_URL`` names a server where we may create
+databases (``.ci/run`` sets it); each test gets a fresh database, dropped afterwards. Browser
+tests run when Debian's Chromium is at ``/usr/bin/chromium``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from archive.cli import main as cli_main
+from archive.core import Archive
+
+PROJECT = Path(__file__).resolve().parent.parent
+SHIPPED_DOCUMENTS = PROJECT / "documents"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SOURCES = PROJECT.parent / "shared" / "sources"
+CHROMIUM = Path("/usr/bin/chromium")
+PG_URL = os.environ.get("ARCHIVE_TEST_DATABASE_URL", "")
+NO_PG = "PostgreSQL tests need ARCHIVE_TEST_DATABASE_URL (a server where we may CREATE DATABASE)"
+
+
+def copy_corpus(source: Path, root: Path) -> Path:
+    """Make ``root`` an archive root holding a copy of the corpus in ``source``."""
+    shutil.copytree(source, root / "documents")
+    return root
+
+
+@pytest.fixture
+def archive_root(tmp_path: Path) -> Path:
+    """An archive root holding a copy of the shipped documents."""
+    return copy_corpus(SHIPPED_DOCUMENTS, tmp_path / "root")
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh, empty PostgreSQL database for this test (skips when none is configured)."""
+    if not PG_URL:
+        pytest.skip(NO_PG)
+    yield from _fresh_postgres()
+
+
+def _fresh_postgres():
+    name = f"archive_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path: Path):
+    """Each test using this runs twice: on SQLite and on a real PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'instance' / 'archive.sqlite3'}"
+    else:
+        if not PG_URL:
+            pytest.skip(NO_PG)
+        yield from _fresh_postgres()
+
+
+@pytest.fixture
+def make_archive():
+    """Open archives on given roots and database URLs; all are closed after the test."""
+    opened: list[Archive] = []
+
+    def _make(root: Path, database_url: str | None = None, **overrides) -> Archive:
+        if database_url:
+            overrides["database_url"] = database_url
+        archive = Archive.open(root, **overrides)
+        opened.append(archive)
+        return archive
+
+    yield _make
+    for archive in opened:
+        archive.close()
+
+
+@pytest.fixture
+def archive(archive_root: Path, database_url: str, make_archive) -> Archive:
+    """The shipped corpus, built, on SQLite and (in CI) on PostgreSQL."""
+    built = make_archive(archive_root, database_url)
+    report = built.build()
+    assert not report.problems, report.problems
+    return built
+
+
+@pytest.fixture
+def sqlite_archive(archive_root: Path, make_archive) -> Archive:
+    """The shipped corpus, built on SQLite only (for tests that are not about the database)."""
+    built = make_archive(archive_root)
+    report = built.build()
+    assert not report.problems, report.problems
+    return built
+
+
+@pytest.fixture
+def app(sqlite_archive: Archive):
+    from webapp import create_app
+
+    return create_app({"TESTING": True}, archive=sqlite_archive)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def run_cli():
+    """Run the ``archive`` command in-process; returns click's result."""
+
+    def _run(root: Path, *args: str, env: dict | None = None):
+        runner = CliRunner()
+        args = ["--root", str(root), *args]
+        return runner.invoke(cli_main, args, env=env, catch_exceptions=False)
+
+    return _run
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(app):
+    """Serve ``app`` with waitress on a free loopback port; yields the base URL."""
+    from waitress.server import create_server
+
+    server = create_server(app, host="127.0.0.1", port=_free_port(), threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium driven by Playwright (never a downloaded browser)."""
+    if not CHROMIUM.exists():
+        pytest.skip("browser tests need Debian's chromium at /usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()
