@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from importlib.resources import files
@@ -51,13 +52,18 @@ def check(archive: Archive) -> None:
     click.echo("All documents are valid.", err=True)
 
 
+def _lock_timeout() -> float:
+    """How long a build waits for another to finish (``ARCHIVE_BUILD_TIMEOUT`` seconds)."""
+    return float(os.environ.get("ARCHIVE_BUILD_TIMEOUT", "600"))
+
+
 @main.command()
 @click.option("--reindex", is_flag=True, help="Rebuild the search index from scratch.")
 @click.pass_obj
 def build(archive: Archive, reindex: bool) -> None:
     """Load new and changed documents, keep every version, update the search index."""
     try:
-        report = archive.build(progress=True, reindex=reindex)
+        report = archive.build(progress=True, reindex=reindex, timeout=_lock_timeout())
     except ArchiveError as exc:
         raise click.ClickException(str(exc)) from None
     for problem in report.problems:
@@ -108,3 +114,7 @@ def import_command(archive: Archive, file: Path) -> None:
     except ArchiveError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Imported {count} documents from {file}.")
+
+
+if __name__ == "__main__":
+    main()

@@ -41,12 +41,20 @@ class Archive:
     def sessions(self) -> sessionmaker:
         return sessionmaker(self.engine, expire_on_commit=False)
 
+    @cached_property
+    def write_sessions(self) -> sessionmaker:
+        """Sessions for builds and imports: on SQLite they take the write lock up front."""
+        if not self.config.database_url.startswith("sqlite"):
+            return self.sessions
+        return sessionmaker(db.make_engine(self.config.database_url, immediate=True))
+
     def session(self):
         """A read/write session; use ``with archive.session() as s:``."""
         return self.sessions()
 
     def transaction(self):
-        return db.transaction(self.sessions)
+        """A write transaction: commits at the end of the block, rolls back if it raises."""
+        return db.transaction(self.write_sessions)
 
     def migrate(self) -> None:
         db.migrate(self.engine)
@@ -85,6 +93,8 @@ class Archive:
     def close(self) -> None:
         if "search" in self.__dict__:
             self.search.close()
+        if "write_sessions" in self.__dict__ and self.write_sessions is not self.sessions:
+            self.write_sessions.kw["bind"].dispose()
         if "engine" in self.__dict__:
             self.engine.dispose()
 

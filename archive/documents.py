@@ -31,6 +31,7 @@ class SourceDocument:
     metadata: dict
     body: str
     path: str
+    id_line: int = 1
 
     @property
     def kind(self) -> str:
@@ -181,5 +182,11 @@ def load_document(
     doc_id = parsed.data.get("id") if isinstance(parsed.data.get("id"), str) else None
     if check.problems:
         return None, check.problems, doc_id
-    document = SourceDocument(id=doc_id, metadata=parsed.data, body=parsed.body, path=display)
+    document = SourceDocument(
+        id=doc_id,
+        metadata=parsed.data,
+        body=parsed.body,
+        path=display,
+        id_line=parsed.lines.get("id", 1),
+    )
     return document, [], doc_id

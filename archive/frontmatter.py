@@ -6,8 +6,11 @@ from dataclasses import dataclass, field
 
 import yaml
 
+# libyaml's C parser when PyYAML was built with it (several times faster); same node marks.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-class _ArchiveLoader(yaml.SafeLoader):
+
+class _ArchiveLoader(_SafeLoader):
     """A safe loader that leaves dates as the strings written (EDTF is ours to parse)."""
 
 

@@ -35,27 +35,38 @@ def read_source(documents_dir: Path, root: Path, progress: bool = False) -> Sour
     orgs_file = documents_dir / "organisations.yaml"
     tree.organisations, tree.problems = load_organisations(orgs_file, _display(orgs_file, root))
     files = sorted(documents_dir.rglob("*.md")) if documents_dir.is_dir() else []
-    first_seen: dict[str, str] = {}
+    # An unreadable organisations file is one problem, not one more for every document.
+    known = set(tree.organisations) if tree.organisations or not tree.problems else None
+    claims: dict[str, list[SourceDocument]] = {}
     for path in _progress(files, progress):
         display = _display(path, root)
-        document, problems, doc_id = load_document(path, display, set(tree.organisations))
-        if document and document.id in first_seen:
-            problems = [
-                Problem(
-                    display, 2, f"duplicate id {document.id!r} (also in {first_seen[document.id]})"
-                )
-            ]
-            document = None
+        document, problems, doc_id = load_document(path, display, known)
         if problems:
-            tree.problems += problems
-            tree.failed_paths.add(display)
-            if doc_id:
-                tree.failed_ids.add(doc_id)
-            continue
-        first_seen[document.id] = display
-        tree.documents[document.id] = document
+            _fail(tree, display, doc_id, problems)
+        else:
+            claims.setdefault(document.id, []).append(document)
+    for doc_id, documents in claims.items():
+        winner = _rightful_owner(doc_id, documents)
+        tree.documents[doc_id] = winner
+        for other in documents:
+            if other is not winner:
+                message = f"duplicate id {doc_id!r}: {winner.path} already has it"
+                _fail(tree, other.path, None, [Problem(other.path, other.id_line, message)])
     tree.problems.sort()
     return tree
+
+
+def _rightful_owner(doc_id: str, documents: list[SourceDocument]) -> SourceDocument:
+    """The file named ``<id>.md`` owns its id; otherwise the first file in path order."""
+    named = [d for d in documents if Path(d.path).stem == doc_id]
+    return (named or documents)[0]
+
+
+def _fail(tree: SourceTree, display: str, doc_id: str | None, problems: list[Problem]) -> None:
+    tree.problems += problems
+    tree.failed_paths.add(display)
+    if doc_id:
+        tree.failed_ids.add(doc_id)
 
 
 def _progress(files: list[Path], enabled: bool):

@@ -29,6 +29,14 @@ SOURCES = PROJECT.parent / "shared" / "sources"
 CHROMIUM = Path("/usr/bin/chromium")
 PG_URL = os.environ.get("ARCHIVE_TEST_DATABASE_URL", "")
 NO_PG = "PostgreSQL tests need ARCHIVE_TEST_DATABASE_URL (a server where we may CREATE DATABASE)"
+STRICT = os.environ.get("ARCHIVE_TEST_STRICT") == "1"  # set by .ci/run
+
+
+def skip_unless_available(reason: str) -> None:
+    """Skip a test whose tool is absent here; in CI (strict) that absence is a failure."""
+    if STRICT:
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
 
 
 def copy_corpus(source: Path, root: Path) -> Path:
@@ -47,7 +55,7 @@ def archive_root(tmp_path: Path) -> Path:
 def postgres_url():
     """A fresh, empty PostgreSQL database for this test (skips when none is configured)."""
     if not PG_URL:
-        pytest.skip(NO_PG)
+        skip_unless_available(NO_PG)
     yield from _fresh_postgres()
 
 
@@ -72,7 +80,7 @@ def database_url(request, tmp_path: Path):
         yield f"sqlite:///{tmp_path / 'instance' / 'archive.sqlite3'}"
     else:
         if not PG_URL:
-            pytest.skip(NO_PG)
+            skip_unless_available(NO_PG)
         yield from _fresh_postgres()
 
 
@@ -158,7 +166,7 @@ def live_server(app):
 def browser():
     """Debian's headless Chromium driven by Playwright (never a downloaded browser)."""
     if not CHROMIUM.exists():
-        pytest.skip("browser tests need Debian's chromium at /usr/bin/chromium")
+        skip_unless_available("browser tests need Debian's chromium at /usr/bin/chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
