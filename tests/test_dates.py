@@ -1,0 +1,63 @@
+"""Dates in words, with their precision, in a defined order."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from archive.dates import InvalidDate, parse_date
+
+
+@pytest.mark.parametrize(
+    ("edtf", "words", "precision"),
+    [
+        ("2014-07-07", "7 July 2014", "day"),
+        ("2019-09", "September 2019", "month"),
+        ("2020-21", "Spring 2020", "season"),
+        ("2019-12~", "c. December 2019", "month, approximate"),
+        ("2019-09-11?", "11 September 2019 (uncertain)", "day, uncertain"),
+        ("2020-04-20/2020-05-01", "20 April – 1 May 2020", "interval"),
+        ("2020-09-21/2020-10-02", "21 September – 2 October 2020", "interval"),
+        ("2019-12-30/2020-01-02", "30 December 2019 – 2 January 2020", "interval"),
+        ("2019", "2019", "year"),
+    ],
+)
+def test_date_in_words_with_precision(edtf, words, precision):
+    date = parse_date(edtf)
+    assert date.in_words() == words
+    assert date.precision_label == precision
+
+
+def test_spring_is_march_to_may():
+    spring = parse_date("2020-21")
+    assert (spring.earliest.isoformat(), spring.latest.isoformat()) == ("2020-03-01", "2020-05-31")
+
+
+def test_order_of_imprecise_dates():
+    # Earliest possible day first; then wider before narrower; then certain before qualified.
+    dates = ["2019-09-11?", "2019-09-11", "2019-09", "2019", "2019-21", "2019-09-01", "2019-09~"]
+    ordered = sorted(dates, key=lambda d: parse_date(d).sort_key)
+    assert ordered == [
+        "2019",
+        "2019-21",
+        "2019-09",
+        "2019-09~",
+        "2019-09-01",
+        "2019-09-11",
+        "2019-09-11?",
+    ]
+
+
+@pytest.mark.parametrize(
+    "bad", ["2019-13", "2019-02-30", "yesterday", "", "2019-12-28/2019-01-01", "2019/"]
+)
+def test_invalid_dates_are_refused(bad):
+    with pytest.raises(InvalidDate):
+        parse_date(bad)
+
+
+def test_overlap_with_a_range():
+    spring = parse_date("2020-21")
+    assert spring.overlaps(dt.date(2020, 4, 1), None)
+    assert not spring.overlaps(None, dt.date(2019, 12, 31))
