@@ -99,3 +99,19 @@ def relation_to_hearings(entry: Entry, start: dt.date | None) -> str:
     if months == 0:
         return "around the time the hearings were due"
     return f"about {span_in_words(months)} {side}"
+
+
+AXIS_START, AXIS_END = dt.date(2014, 1, 1), dt.date(2022, 12, 31)
+
+
+def eras(hearings: ArchiveDate | None) -> list[tuple[str, dt.date, dt.date]]:
+    """The story's eras (label, first day, last day): set-up, investigation, hearings due, after."""
+    setup = ("Inquiry set up", AXIS_START, dt.date(2015, 12, 31))
+    if hearings is None:
+        return [setup, ("Investigation under way", dt.date(2016, 1, 1), AXIS_END)]
+    return [
+        setup,
+        ("Investigation under way", dt.date(2016, 1, 1), hearings.earliest - dt.timedelta(days=1)),
+        ("Hearings due", hearings.earliest, hearings.latest),
+        ("After the hearings were due", hearings.latest + dt.timedelta(days=1), AXIS_END),
+    ]
