@@ -36,7 +36,7 @@ INTRO = (
 def one_line(entry: Entry) -> str:
     """The entry's one-line summary: a statement's opening words, else its summary."""
     if entry.quote:
-        return f"“{entry.quote.text}{'…' if entry.quote.continues else ''}”"
+        return f"“{entry.quote.text}{' …' if entry.quote.continues else ''}”"
     return entry.summary or ""
 
 

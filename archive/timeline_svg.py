@@ -15,7 +15,7 @@ from .timeline import Entry, Timeline
 from .timeline_relation import AXIS_END, AXIS_START, eras
 
 WIDTH, PAD = 960, 16
-HEADER, LANE, FOOTER = 26, 16, 30
+HEADER, LANE, FOOTER = 30, 18, 34
 DOT_R, BAR_H, BAND_H, MIN_W, GAP = 5, 8, 12, 6, 3
 SPAN_DAYS = (AXIS_END - AXIS_START).days + 1
 DEFAULT_FILL = "#4a4a4a"
@@ -110,14 +110,14 @@ def _eras(svg: ET.Element, timeline: Timeline, height: int) -> None:
                 "fill": "#f4f4f2" if n % 2 == 0 else "#e9e9e4",
             },
         )
-        narrow = x1 - x0 < 120
+        narrow = x1 - x0 < 150
         text = ET.SubElement(
             group,
             "text",
             {
                 "x": str(x0 - 4 if narrow else (x0 + x1) / 2),
-                "y": "15",
-                "font-size": "12",
+                "y": "18",
+                "font-size": "14",
                 "text-anchor": "end" if narrow else "middle",
                 "class": "era-label",
                 "fill": "#1b1b1b",
@@ -191,8 +191,8 @@ def _axis(svg: ET.Element, y: float) -> None:
                 "text",
                 {
                     "x": str(round(mid, 1)),
-                    "y": str(y + 18),
-                    "font-size": "12",
+                    "y": str(y + 20),
+                    "font-size": "14",
                     "text-anchor": "middle",
                     "class": "year-label",
                     "fill": "#1b1b1b",

@@ -1,0 +1,249 @@
+"""The timeline to the spring 2020 hearings, its overview, and its exports."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, jsonify, make_response, request, url_for
+from markupsafe import Markup
+
+from archive.dates import parse_date
+from archive.documents import KINDS
+from archive.queries import list_organisations
+from archive.timeline import (
+    BadFilter,
+    Entry,
+    Timeline,
+    group_entries,
+    load_timeline,
+    parse_filter,
+    quote_path,
+)
+from archive.timeline_export import timelinejs, to_csv, to_ics
+from archive.timeline_svg import render_svg
+
+from ..serialise import date_data
+from ..twin import Page, archive, twin_route, wants_json
+from .openapi import _get, _param, add_paths
+
+bp = Blueprint("timeline", __name__)
+
+FILTER_PARAMS = [
+    _param("org", description="organisation key"),
+    _param("kind", description="statement | report | article | transcript | event"),
+    _param(
+        "from", description="entries whose date can fall on or after: YYYY, YYYY-MM or YYYY-MM-DD"
+    ),
+    _param(
+        "to", description="entries whose date can fall on or before: YYYY, YYYY-MM or YYYY-MM-DD"
+    ),
+    _param("q", description="words that must all occur in the document"),
+]
+
+
+def _matching_ids(q: str | None) -> set[str] | None:
+    """Documents the search backend finds for ``q``; None means match words in the library."""
+    finder = getattr(archive().search, "matching_ids", None)
+    return set(finder(q)) if q and callable(finder) else None
+
+
+PRECISION_WORDS = {
+    "day": "exact day",
+    "month": "month only",
+    "season": "season only",
+    "year": "year only",
+    "interval": "span of days",
+}
+
+
+@bp.app_template_filter("tl_precision")
+def precision_words(date: dict) -> str:
+    """Say how precise a date is: "month only, approximate"."""
+    words = PRECISION_WORDS.get(date["precision"], date["precision"])
+    if date.get("qualifier"):
+        return f"{words.removeprefix('exact ')}, {date['qualifier']}"
+    return words
+
+
+@bp.app_template_filter("tl_day")
+def day_words(iso: str) -> str:
+    return parse_date(iso).in_words()
+
+
+def _matched_by(q: str | None) -> str | None:
+    if not q:
+        return None
+    return "search" if callable(getattr(archive().search, "matching_ids", None)) else "words"
+
+
+def _load() -> tuple[Timeline, list]:
+    with archive().session() as session:
+        organisations = list_organisations(session)
+        try:
+            filters = parse_filter(request.args, [o.key for o in organisations])
+        except BadFilter as exc:
+            abort(400, str(exc))
+        timeline = load_timeline(session, filters, _matching_ids(filters.q))
+    return timeline, organisations
+
+
+def entry_data(entry: Entry, number: int) -> dict:
+    quote = entry.quote
+    return {
+        "number": number,
+        "id": entry.id,
+        "anchor": f"e-{entry.id}",
+        "section": entry.section,
+        "title": entry.title,
+        "kind": entry.kind,
+        "date": date_data(entry.date.edtf),
+        "relation_to_hearings": entry.relation,
+        "organisations": [
+            {
+                "key": o.key,
+                "name": o.name,
+                "short_name": o.short_name,
+                "page": url_for("organisations.organisation", key=o.key),
+            }
+            for o in entry.organisations
+        ],  # fmt: skip
+        "speaker": entry.speaker,
+        "summary": entry.summary,
+        "quote": {
+            "text": quote.text,
+            "continues": quote.continues,
+            "version": quote.version,
+            "start": quote.start,
+            "end": quote.end,
+            "url": quote_path(entry.id, quote),
+        }
+        if quote
+        else None,
+        "url": url_for("documents.document", doc_id=entry.id),
+    }
+
+
+def _sections(timeline: Timeline) -> list[dict]:
+    numbers = {e.id: n for n, e in enumerate(timeline.entries, 1)}
+    sections = []
+    for key, heading, entries in (
+        ("before", "The road to the hearings", timeline.before),
+        ("after", "After the hearings were due", timeline.after),
+    ):
+        years = [
+            {"year": y.year, "months": [
+                {"label": m.label, "anchor": f"{key}-{m.anchor}",
+                 "entries": [entry_data(e, numbers[e.id]) for e in m.entries]}
+                for m in y.months]}
+            for y in group_entries(entries)
+        ]  # fmt: skip
+        sections.append({"key": key, "heading": heading, "years": years, "total": len(entries)})
+    return sections
+
+
+def _export_urls(given: dict) -> dict:
+    return {
+        "timelinejs": url_for("timeline.export_json", format="timelinejs", **given),
+        "csv": url_for("timeline.export_csv", **given),
+        "ics": url_for("timeline.export_ics", **given),
+        "svg": url_for("timeline.export_svg", **given),
+    }
+
+
+@twin_route(bp, "/timeline")
+def index() -> Page:
+    """Show every dated document in order, up to the spring 2020 hearings and after."""
+    timeline, organisations = _load()
+    hearings = timeline.hearings
+    data = {
+        "filters": {k: timeline.filters.given.get(k) for k in ("org", "kind", "from", "to", "q")},
+        "filtered": timeline.filters.active,
+        "total": len(timeline.entries),
+        "hearings": {
+            "id": hearings.id,
+            "title": hearings.title,
+            "date": date_data(hearings.date.edtf),
+            "starts": timeline.hearings_start.isoformat(),
+            "url": url_for("documents.document", doc_id=hearings.id),
+        }
+        if hearings
+        else None,
+        "sections": _sections(timeline),
+        "organisations": [{"key": o.key, "name": o.name} for o in organisations],
+        "kinds": list(KINDS),
+        "exports": _export_urls(timeline.filters.given),
+    }
+    data["q_matched_by"] = _matched_by(timeline.filters.q)
+    if not wants_json():
+        data["overview_svg"] = Markup(render_svg(timeline))
+    return Page("timeline.html", data)
+
+
+def _base_url() -> str:
+    return request.host_url.rstrip("/")
+
+
+@bp.get("/timeline.json")
+def export_json():
+    """Give the timeline as TimelineJS3 JSON (``?format=timelinejs``), with the same filters."""
+    fmt = request.args.get("format", "timelinejs")
+    if fmt != "timelinejs":
+        abort(400, f"unknown format {fmt!r}; use format=timelinejs")
+    timeline, _ = _load()
+    response = jsonify(timelinejs(timeline, _base_url()))
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _download(body, mimetype: str, filename: str):
+    response = make_response(body)
+    response.mimetype = mimetype
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.get("/timeline.csv")
+def export_csv():
+    """Give the timeline as CSV, one row per entry."""
+    timeline, _ = _load()
+    return _download(to_csv(timeline, _base_url()), "text/csv", "timeline.csv")
+
+
+@bp.get("/timeline.ics")
+def export_ics():
+    """Give the entries dated to a day as an iCalendar file."""
+    timeline, _ = _load()
+    return _download(to_ics(timeline, _base_url(), request.host), "text/calendar", "timeline.ics")
+
+
+@bp.get("/timeline.svg")
+def export_svg():
+    """Give the time-scaled overview as a standalone SVG image."""
+    timeline, _ = _load()
+    svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + render_svg(timeline)
+    return _download(svg, "image/svg+xml", "timeline.svg")
+
+
+def _file(summary: str, mimetype: str) -> dict:
+    path = _get(summary, FILTER_PARAMS, (200, 400))
+    path["get"]["responses"]["200"]["content"] = {mimetype: {"schema": {"type": "string"}}}
+    return path
+
+
+add_paths(
+    {
+        "/api/v1/timeline": _get(
+            "The timeline to the spring 2020 hearings: entries grouped by year and month, "
+            "the hearings marker, and the entries after the hearings were due",
+            FILTER_PARAMS,
+            (200, 400),
+        ),
+        "/timeline.json": _get(
+            "The timeline in TimelineJS3's JSON format",
+            [_param("format", description="timelinejs"), *FILTER_PARAMS],
+            (200, 400),
+        ),
+        "/timeline.csv": _file("The timeline as CSV", "text/csv"),
+        "/timeline.ics": _file("Entries dated to a day, as iCalendar", "text/calendar"),
+        "/timeline.svg": _file("The time-scaled overview as SVG", "image/svg+xml"),
+    }
+)
