@@ -141,9 +141,12 @@ def _bound(given: Mapping[str, str], name: str) -> ArchiveDate:
     if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
         raise BadFilter(f"'{name}' must be a date as YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
     try:
-        return parse_date(value)
-    except InvalidDate as exc:
-        raise BadFilter(f"'{name}' is not a real date: {value!r}") from exc
+        date = parse_date(value)
+    except InvalidDate:
+        date = None
+    if date is None or date.precision == "season":  # 2020-21 is EDTF spring, not a month
+        raise BadFilter(f"'{name}' is not a real date: {value!r}")
+    return date
 
 
 def words_match(q: str, *texts: str) -> bool:
