@@ -138,7 +138,7 @@ def parse_filter(args: Mapping[str, str], org_keys: Iterable[str]) -> TimelineFi
 
 def _bound(given: Mapping[str, str], name: str) -> ArchiveDate:
     value = given[name]
-    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value, re.ASCII):
         raise BadFilter(f"'{name}' must be a date as YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
     try:
         date = parse_date(value)

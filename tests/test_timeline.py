@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from archive.dates import parse_date
 from archive.timeline import BadFilter, load_timeline, parse_filter
@@ -240,3 +242,31 @@ class _Entry:
 )
 def test_distance_is_said_no_more_precisely_than_the_date(edtf, relation):
     assert relation_to_hearings(_Entry(edtf), dt.date(2020, 4, 20)) == relation
+
+
+def test_an_archive_without_hearings_or_documents_still_has_a_timeline(tmp_path, make_archive):
+    from webapp import create_app
+
+    root = tmp_path / "empty"
+    (root / "documents").mkdir(parents=True)
+    (root / "documents" / "organisations.yaml").write_text(
+        (TIMELINE_FIXTURES / "organisations.yaml").read_text()
+    )
+    archive = make_archive(root)
+    archive.build()
+    client = create_app({"TESTING": True}, archive=archive).test_client()
+    data = client.get("/api/v1/timeline").get_json()
+    assert data["hearings"] is None and data["total"] == 0
+    for path in ("/timeline", "/timeline.csv", "/timeline.ics", "/timeline.svg", "/timeline.json"):
+        assert client.get(path).status_code == 200, path
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    name=st.sampled_from(["org", "kind", "from", "to", "q", "format"]),
+    value=st.text(max_size=40),
+)
+def test_no_filter_value_is_a_500(client, name, value):
+    for path in ("/api/v1/timeline", "/timeline.json"):
+        response = client.get(path, query_string={name: value})
+        assert response.status_code in (200, 400), (path, name, value)
