@@ -153,7 +153,10 @@ def test_timelinejs_export_follows_timelinejs3_rules(client):
 def test_timelinejs_export_takes_the_filters(client):
     data = client.get("/timeline.json?format=timelinejs&org=fixture-charity").get_json()
     assert len(data["events"]) == 4
-    assert client.get("/timeline.json?format=excel").status_code == 400
+    error = client.get("/timeline.json?format=excel")
+    assert error.status_code == 400
+    assert error.get_json()["error"]["message"] == "unknown format 'excel'; use format=timelinejs"
+    assert "unknown org" in client.get("/timeline.json?org=x").get_json()["error"]["message"]
 
 
 def test_csv_round_trips_through_the_csv_module(client):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, make_response, request, url_for
 from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
 
 from archive.dates import parse_date
 from archive.documents import KINDS
@@ -185,9 +186,14 @@ def _base_url() -> str:
 def export_json():
     """Give the timeline as TimelineJS3 JSON (``?format=timelinejs``), with the same filters."""
     fmt = request.args.get("format", "timelinejs")
-    if fmt != "timelinejs":
-        abort(400, f"unknown format {fmt!r}; use format=timelinejs")
-    timeline, _ = _load()
+    try:
+        if fmt != "timelinejs":
+            abort(400, f"unknown format {fmt!r}; use format=timelinejs")
+        timeline, _ = _load()
+    except HTTPException as exc:  # a JSON file answers errors in JSON too
+        response = jsonify({"error": {"code": "bad_request", "message": exc.description}})
+        response.status_code = exc.code or 400
+        return response
     response = jsonify(timelinejs(timeline, _base_url()))
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
