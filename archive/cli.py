@@ -116,5 +116,32 @@ def import_command(archive: Archive, file: Path) -> None:
     click.echo(f"Imported {count} documents from {file}.")
 
 
+@main.command()
+@click.argument("url")
+@click.option(
+    "--style",
+    type=click.Choice(["oscola", "apa", "chicago", "harvard", "bibtex", "ris", "csl-json"]),
+    default="oscola",
+    show_default=True,
+)
+@click.option("--all", "show_all", is_flag=True, help="Print every part (note, bibliography…).")
+@click.pass_obj
+def cite(archive: Archive, url: str, style: str, show_all: bool) -> None:
+    """Print a citation for a document, version or quote URL of this archive."""
+    from .cite_url import cite_url
+    from .queries import NotFound, Withdrawn
+
+    try:
+        with archive.session() as session:
+            entries = cite_url(session, url, style)
+    except (NotFound, Withdrawn, ValueError) as exc:  # ValueError: a bad URL or range
+        raise click.ClickException(str(exc)) from None
+    primary = next(e for e in entries if e["kind"] in ("note", "reference", "entry"))
+    for entry in entries if show_all else [primary]:
+        if show_all:
+            click.echo(f"{entry['label']}:")
+        click.echo(entry["text"].rstrip("\n"))
+
+
 if __name__ == "__main__":
     main()
