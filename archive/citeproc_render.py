@@ -43,6 +43,10 @@ def render(style: str, item: dict, pinpoint: str | None) -> Rendered:
     # The pinpoint goes in the citation, not the item; the version number is left to the URL
     # (``/v<N>/``), because citeproc-py drops the delimiter after Chicago's "version N".
     data = {k: v for k, v in item.items() if k not in ("locator", "note", "version")}
+    if "season" in data["issued"]:
+        # citeproc-py fails on seasons in numeric date forms (an assertion in its date code):
+        # the prose styles get the year alone; CSL-JSON, BibTeX and RIS keep the season.
+        data["issued"] = {k: v for k, v in data["issued"].items() if k != "season"}
     with warnings.catch_warnings():
         # citeproc-py warns about CSL-JSON fields it does not model (e.g. genre); they are
         # optional, so its warnings say nothing about the output.
