@@ -40,8 +40,12 @@ def documents(draw):
             min_size=6,
             max_size=60,
             unique=True,
-        )
+        ).map(lambda ws: [w for w in ws if not any(w != o and w in o for o in ws)])
     )
+    # no word is inside another, so a run of words occurs exactly once; edits insert digits,
+    # which no word contains
+    if len(words) < 2:
+        words = ["alpha", "beta"]
     cuts = sorted(draw(st.sets(st.integers(1, len(words) - 1), max_size=5)))
     paragraphs = [words[a:b] for a, b in zip([0, *cuts], [*cuts, len(words)], strict=True)]
     index = draw(st.integers(0, len(paragraphs) - 1))
@@ -80,7 +84,7 @@ def test_inserting_words_before_the_span_moves_it(case, count):
     paragraphs, index, first, last = case
     text, start, end = span_of(*case)
     new = [list(p) for p in paragraphs]
-    new[index][first:first] = [f"inserted{n}x" for n in range(count)]
+    new[index][first:first] = [f"{n}0{n}" for n in range(count)]
     standing = standing_in(quote_selector(text, start, end), start, current(new))
     assert standing.status == "moved"
     assert standing.text == text[start:end]
@@ -93,8 +97,8 @@ def test_inserting_words_after_the_span_leaves_it_unchanged(case):
     paragraphs, index, first, last = case
     text, start, end = span_of(*case)
     new = [list(p) for p in paragraphs]
-    new[index][last:last] = ["appended"]
-    new.append(["a", "new", "closing", "paragraph"])
+    new[index][last:last] = ["2024"]
+    new.append(["12", "345", "6789"])
     standing = standing_in(quote_selector(text, start, end), start, current(new))
     assert standing.status == "unchanged"
     assert (standing.start, standing.end) == (start, end)
@@ -111,15 +115,15 @@ def test_inserting_inside_the_span_changes_it_or_loses_it(case, data):
     text, start, end = span_of(paragraphs, index, first, last)
     inside = data.draw(st.integers(first + 1, last - 1))
     new = [list(p) for p in paragraphs]
-    new[index].insert(inside, "zz")
+    new[index].insert(inside, "77")
     standing = standing_in(quote_selector(text, start, end), start, current(new))
     assert standing.status in ("changed", "gone")
     if standing.status == "changed":
         assert standing.score >= MIN_SCORE
         assert any(run["op"] != "equal" for run in standing.diff)
-    if len("zz ") <= 0.2 * (end - start):  # a small insertion into a long quote is found again
+    if len("77 ") <= 0.2 * (end - start):  # a small insertion into a long quote is found again
         assert standing.status == "changed"
-        assert "zz" in standing.text
+        assert "77" in standing.text
 
 
 @SETTINGS
@@ -129,7 +133,7 @@ def test_deleting_the_span_makes_it_gone(case):
     text, start, end = span_of(*case)
     new = [list(p) for p in paragraphs]
     del new[index][first:last]
-    new = [p for p in new if p] or [["nothing", "left"]]
+    new = [p for p in new if p] or [["0000"]]
     standing = standing_in(quote_selector(text, start, end), start, current(new))
     assert standing.status == "gone"
     assert standing.text is None
