@@ -95,6 +95,26 @@ def serve(archive: Archive, host: str, port: int, threads: int) -> None:
     waitress.serve(create_app(archive=archive), host=host, port=port, threads=threads)
 
 
+@main.command("search")
+@click.argument("query", nargs=-1)
+@click.option("--org", help="Only documents from this organisation (key).")
+@click.option("--kind", help="Only documents of this kind.")
+@click.option("--from", "date_from", help="Dates that can fall on or after YYYY[-MM[-DD]].")
+@click.option("--to", "date_to", help="Dates that can fall on or before YYYY[-MM[-DD]].")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance")
+@click.option("--page", type=int, default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.pass_obj
+def search_command(archive: Archive, query: tuple[str, ...], as_json: bool, **options) -> None:
+    """Search the archive from the terminal (the same query language as /search)."""
+    from .search.terminal import run_search
+
+    try:
+        click.echo(run_search(archive, " ".join(query), as_json=as_json, **options))
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 @main.command("export")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_obj

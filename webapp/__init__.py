@@ -20,10 +20,10 @@ def create_app(test_config: dict | None = None, archive: Archive | None = None) 
     app.extensions["archive"] = archive
 
     from . import errors, filters, security
-    from .views import documents, home, openapi, organisations, quotes, timeline
+    from .views import documents, feeds, home, openapi, organisations, quotes, search, timeline
 
     for module in (errors, filters, security):
         module.init_app(app)
-    for module in (home, documents, organisations, timeline, quotes, openapi):
+    for module in (home, documents, organisations, timeline, quotes, search, feeds, openapi):
         app.register_blueprint(module.bp)
     return app

@@ -1,0 +1,91 @@
+"""What the search index holds for each document, read from the database (its source)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Document, Version, document_organisations
+
+
+@dataclass(frozen=True)
+class IndexRecord:
+    """The current version of one non-withdrawn document, as search needs it."""
+
+    id: str
+    title: str
+    body: str
+    kind: str
+    organisations: tuple[str, ...]
+    speaker: str
+    tags: tuple[str, ...]
+    earliest: dt.date
+    latest: dt.date
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.earliest.year, self.latest.year + 1))
+
+
+def _current_rows(session: Session, ids: Iterable[str] | None):
+    query = (
+        select(Document.id, Document.kind, Document.date_earliest, Document.date_latest)
+        .add_columns(Version.canonical_text, Version.meta)
+        .join(
+            Version,
+            (Version.document_id == Document.id) & (Version.number == Document.current_version),
+        )
+        .where(Document.withdrawn_at.is_(None))
+        .order_by(Document.id)
+    )
+    if ids is not None:
+        query = query.where(Document.id.in_(list(ids)))
+    return session.execute(query.execution_options(yield_per=500))
+
+
+def _organisations(session: Session, ids: Iterable[str] | None) -> dict[str, list[str]]:
+    query = select(document_organisations.c.document_id, document_organisations.c.organisation_key)
+    if ids is not None:
+        query = query.where(document_organisations.c.document_id.in_(list(ids)))
+    keys: dict[str, list[str]] = defaultdict(list)
+    for doc_id, key in session.execute(query):
+        keys[doc_id].append(key)
+    return keys
+
+
+def iter_records(session: Session, ids: Iterable[str] | None = None) -> Iterator[IndexRecord]:
+    """Yield the index records of the given documents (all when ``ids`` is None)."""
+    ids = None if ids is None else sorted(set(ids))
+    organisations = _organisations(session, ids)
+    for doc_id, kind, earliest, latest, text, meta in _current_rows(session, ids):
+        yield IndexRecord(
+            id=doc_id,
+            title=meta.get("title") or "",
+            body=text,
+            kind=kind,
+            organisations=tuple(sorted(organisations.get(doc_id, ()))),
+            speaker=str(meta.get("speaker") or ""),
+            tags=tuple(str(t).lower() for t in meta.get("tags") or ()),
+            earliest=earliest,
+            latest=latest,
+        )
+
+
+def current_versions(session: Session, ids: list[str]) -> dict[str, tuple[Document, Version]]:
+    """The documents with these ids and their current versions, for showing results."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Document, Version)
+        .join(
+            Version,
+            (Version.document_id == Document.id) & (Version.number == Document.current_version),
+        )
+        .where(Document.id.in_(ids))
+    )
+    return {document.id: (document, version) for document, version in rows}

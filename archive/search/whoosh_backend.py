@@ -1,0 +1,201 @@
+"""The Whoosh backend: an embedded index in ``index/``, derived from the database.
+
+One searcher is shared by every thread of a process and used under a lock (Whoosh is pure
+Python, so the GIL serialises queries anyway); before each query it is refreshed if a build has
+committed new segments, or reopened if a rebuild has swapped in a new generation.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from sqlalchemy import func, select
+from whoosh import collectors, scoring, sorting
+
+from ..models import Document
+from . import TIME_LIMIT, Hit, SearchRequest, SearchResults
+from .querylang import Word
+from .records import current_versions, iter_records
+from .snippets import make_snippets
+from .whoosh_index import EXACT, IndexDirectory, fold
+from .whoosh_query import Compiler, form_filter
+
+FACETS = {"organisation": "org_set", "kind": "kind", "year": "year_set"}
+
+
+class WhooshBackend:
+    """Search with Whoosh; the index follows the database through ``after_build``."""
+
+    name = "whoosh"
+
+    def __init__(self, archive):
+        self.archive = archive
+        self.directory = IndexDirectory(archive.config.index_dir)
+        self._lock = threading.RLock()
+        self._generation: str | None = None
+        self._index = None
+        self._searcher = None
+
+    # -- keeping the index in step -------------------------------------------------------
+
+    def after_build(self, report, reindex: bool = False, progress: bool = False) -> None:
+        if reindex or self.directory.current_name() is None:
+            self.rebuild(progress=progress)
+            return
+        touched, removed = report.touched, report.withdrawn
+        if not touched and not removed:
+            return
+        with self.archive.session() as session:
+            records = list(iter_records(session, touched))
+        self.directory.update(records, removed)
+
+    def rebuild(self, progress: bool = False) -> None:
+        with self.archive.session() as session:
+            count = session.scalar(
+                select(func.count()).select_from(Document).where(Document.withdrawn_at.is_(None))
+            )
+            self.directory.rebuild(iter_records(session), count or 0, progress=progress)
+        self._reopen()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+            if self._index is not None:
+                self._index.close()
+            self._searcher = self._index = self._generation = None
+
+    # -- the shared searcher -------------------------------------------------------------
+
+    def _reopen(self) -> None:
+        with self._lock:
+            self.close()
+
+    def _current_searcher(self):
+        generation = self.directory.current_name()
+        if generation is None:
+            self.rebuild()
+            generation = self.directory.current_name()
+        if generation != self._generation or self._searcher is None:
+            self.close()
+            self._index = self.directory.open_current()
+            self._searcher = self._index.searcher(weighting=scoring.BM25F())
+            self._generation = generation
+        elif not self._searcher.up_to_date():
+            self._searcher = self._searcher.refresh()
+        return self._searcher
+
+    # -- searching ------------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchResults:
+        """Answer one search; retried once on a freshly opened index if the files moved."""
+        with self._lock:
+            try:
+                results = self._search(self._current_searcher(), request)
+            except OSError:
+                self.close()
+                results = self._search(self._current_searcher(), request)
+        self._attach(results, request)
+        return results
+
+    def _search(self, searcher, request: SearchRequest) -> SearchResults:
+        parsed = request.parsed
+        results = SearchResults(request, notices=list(parsed.notices))
+        compiler = Compiler(searcher.reader(), results.notices)
+        query = compiler.clauses(parsed)
+        filters = form_filter(request)
+        if query is None and filters is None:
+            return results
+        query = query if query is not None else filters
+        limit = request.page * request.per_page
+        groups = {name: sorting.FieldFacet(f, maptype=sorting.Count) for name, f in FACETS.items()}
+        sortedby = None if request.sort == "relevance" and not parsed.is_empty else "earliest"
+        inner = searcher.collector(limit=limit, sortedby=sortedby, groupedby=groups)
+        collector = DeadlineCollector(inner, filters, time.monotonic() + TIME_LIMIT)
+        try:
+            searcher.search_with_collector(query, collector)
+        except collectors.TimeLimit:
+            results.partial = True
+            results.notices.append("The search took too long; these results are incomplete.")
+        found = collector.results()
+        results.total = found.scored_length() if results.partial else len(found)
+        results.facets = {name: _facet_counts(found, name) for name in FACETS}
+        start = (request.page - 1) * request.per_page
+        for hit in found[start:limit]:
+            results.hits.append(Hit(hit["id"], float(hit.score or 0)))
+        if results.total == 0:
+            results.suggestion = self._suggest(searcher.reader(), request.q, parsed)
+        return results
+
+    def _attach(self, results: SearchResults, request: SearchRequest) -> None:
+        nodes = request.parsed.positive_words()
+        with self.archive.session() as session:
+            loaded = current_versions(session, [h.document_id for h in results.hits])
+        results.hits = [h for h in results.hits if h.document_id in loaded]
+        for hit in results.hits:
+            hit.document, version = loaded[hit.document_id]
+            if request.snippets:
+                hit.snippets, hit.matched = make_snippets(
+                    version.canonical_text, version.paragraphs, nodes
+                )
+
+    def _suggest(self, reader, text: str, parsed) -> str | None:
+        """Replace each unknown word by the most frequent known word within two edits."""
+        changed, suggestion = False, text
+        for node in parsed.positive_words():
+            if not isinstance(node, Word) or node.prefix:
+                continue
+            word = EXACT + fold(node.text)
+            if reader.doc_frequency("body", word) or reader.doc_frequency("title", word):
+                continue
+            best = _closest(reader, word)
+            if best:
+                suggestion = suggestion.replace(node.text, best, 1)
+                changed = True
+        return suggestion if changed else None
+
+
+class DeadlineCollector(collectors.FilterCollector):
+    """Keep only documents the filter allows, and stop (partial) when the deadline passes."""
+
+    def __init__(self, child, allow, deadline: float):
+        super().__init__(child, allow)
+        self.deadline = deadline
+
+    def collect_matches(self):
+        child, allow, offset = self.child, self._allow, self.offset
+        for n, docnum in enumerate(child.matches()):
+            if not n % 512 and time.monotonic() > self.deadline:
+                raise collectors.TimeLimit
+            if allow is None or offset + docnum in allow:
+                child.collect(docnum)
+
+
+def _closest(reader, word: str) -> str | None:
+    candidates = set(reader.terms_within("body", word, 2, prefix=1))
+    candidates |= set(reader.terms_within("title", word, 2, prefix=1))
+    candidates = {c for c in candidates if c.startswith(EXACT)}
+    if not candidates:
+        return None
+    best = max(candidates, key=lambda c: (-_distance(c, word), reader.doc_frequency("body", c)))
+    return best[len(EXACT) :]
+
+
+def _distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def _facet_counts(found, name: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for value, count in found.groups(name).items():
+        value = value.decode() if isinstance(value, bytes) else str(value or "")
+        for key in value.split():
+            counts[key] = counts.get(key, 0) + count
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))

@@ -1,0 +1,173 @@
+"""The Whoosh index on disk: schema, text analysis, generations and the one writer.
+
+Each word is indexed twice at the same position: its stem (``groom``; stop words dropped) for
+ranked search, and its exact folded form with a ``=`` mark (``=grooming``, ``=no``) for phrases,
+prefixes and spelling suggestions. So ``"leave no stone unturned"`` matches exactly, with the
+stop word, from one field with one set of positions.
+
+A full rebuild writes a fresh generation (``index/g<N>/``) and then points ``index/CURRENT``
+at it with ``os.replace``; readers never see a half-built index, and a crashed rebuild leaves
+the old generation serving.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from filelock import FileLock
+from whoosh import fields, index
+from whoosh.analysis import STOP_WORDS, CharsetFilter, Filter, LowercaseFilter, RegexTokenizer
+from whoosh.columns import VarBytesColumn
+from whoosh.lang.porter import stem
+from whoosh.support.charset import accent_map
+
+from .records import IndexRecord
+
+EXACT = "="
+POINTER = "CURRENT"
+BATCH = 2000  # documents per commit during a full rebuild
+MULTIPROCESS_FROM = 2000  # below this a second process costs more than it saves
+
+
+def fold(word: str) -> str:
+    """Lower-case and strip accents, as the index does."""
+    return word.lower().translate(accent_map)
+
+
+def ranked_term(word: str) -> str | None:
+    """The stemmed term for a folded word (None for a stop word)."""
+    return None if word in STOP_WORDS else stem(word)
+
+
+class StemAndExactFilter(Filter):
+    """Emit each token's exact form (``=word``) and, unless a stop word, its stem."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            word = token.text
+            token.text = EXACT + word
+            yield token
+            term = ranked_term(word)
+            if term is not None:
+                token.text = term
+                yield token
+
+
+def _analyzer():
+    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StemAndExactFilter()
+
+
+def make_schema() -> fields.Schema:
+    text = _analyzer()
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        title=fields.TEXT(analyzer=text, field_boost=2.5, phrase=True),
+        body=fields.TEXT(analyzer=text, phrase=True),
+        org=fields.KEYWORD(lowercase=True),
+        kind=fields.ID(sortable=True),
+        tag=fields.KEYWORD(lowercase=True),
+        speaker=fields.TEXT(analyzer=_analyzer(), phrase=True),
+        earliest=fields.NUMERIC(int, bits=32, sortable=True),
+        latest=fields.NUMERIC(int, bits=32),
+        org_set=fields.COLUMN(VarBytesColumn()),
+        year_set=fields.COLUMN(VarBytesColumn()),
+    )
+
+
+def day_number(day) -> int:
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def whoosh_fields(record: IndexRecord) -> dict:
+    return {
+        "id": record.id,
+        "title": record.title,
+        "body": record.body,
+        "org": " ".join(record.organisations),
+        "kind": record.kind,
+        "tag": " ".join(record.tags),
+        "speaker": record.speaker,
+        "earliest": day_number(record.earliest),
+        "latest": day_number(record.latest),
+        "org_set": " ".join(record.organisations).encode(),
+        "year_set": " ".join(str(y) for y in record.years).encode(),
+    }
+
+
+class IndexDirectory:
+    """``index/``: generations of the Whoosh index, the pointer to the current one, the lock."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.lock = FileLock(str(self.path / ".write.lock"), timeout=600)
+
+    @property
+    def pointer(self) -> Path:
+        return self.path / POINTER
+
+    def current_name(self) -> str | None:
+        try:
+            name = self.pointer.read_text().strip()
+        except FileNotFoundError:
+            return None
+        return name if name and (self.path / name).is_dir() else None
+
+    def open_current(self):
+        """The current index, or None when there is none yet."""
+        name = self.current_name()
+        if name is None or not index.exists_in(self.path / name):
+            return None
+        return index.open_dir(str(self.path / name))
+
+    def rebuild(self, records: Iterable[IndexRecord], count: int, progress: bool = False) -> None:
+        """Write every record into a new generation, then swap it in and drop the old ones."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        with self.lock:
+            name = f"g{time.time_ns()}"
+            target = self.path / name
+            target.mkdir()
+            try:
+                self._fill(index.create_in(str(target), make_schema()), records, count, progress)
+            except BaseException:
+                shutil.rmtree(target, ignore_errors=True)
+                raise
+            temporary = self.path / f".{POINTER}.{name}"
+            temporary.write_text(name + "\n")
+            os.replace(temporary, self.pointer)
+            self._remove_old(keep=name)
+
+    def _fill(self, ix, records, count: int, progress: bool) -> None:
+        from tqdm import tqdm
+
+        records = tqdm(records, total=count, disable=not progress, desc="Indexing", unit="doc")
+        multi = count >= MULTIPROCESS_FROM
+        options = {"procs": 2, "multisegment": True, "limitmb": 128} if multi else {}
+        writer = ix.writer(**options)
+        for n, record in enumerate(records, 1):
+            writer.add_document(**whoosh_fields(record))
+            if not multi and n % BATCH == 0:
+                writer.commit()
+                writer = ix.writer()
+        writer.commit()
+
+    def _remove_old(self, keep: str) -> None:
+        for child in self.path.iterdir():
+            if child.is_dir() and child.name.startswith("g") and child.name != keep:
+                shutil.rmtree(child, ignore_errors=True)
+
+    def update(self, records: Iterable[IndexRecord], removed: Iterable[str]) -> None:
+        """Replace changed documents and delete removed ones, in one commit."""
+        with self.lock:
+            ix = self.open_current()
+            if ix is None:
+                raise FileNotFoundError("no search index yet")
+            with ix.writer(timeout=60) as writer:
+                for doc_id in removed:
+                    writer.delete_by_term("id", doc_id)
+                for record in records:
+                    writer.update_document(**whoosh_fields(record))
+            ix.close()

@@ -1,0 +1,108 @@
+"""Atom feeds: new and changed documents, and any search (subscribe to a query)."""
+
+from __future__ import annotations
+
+from feedgen.feed import FeedGenerator
+from flask import Blueprint, Response, request, url_for
+from sqlalchemy import select
+
+from archive.models import Document, Version, utcnow
+from archive.queries import list_organisations
+
+from .search import given_params, search_request
+
+bp = Blueprint("feeds", __name__)
+
+FEED_SIZE = 50
+ATOM = "application/atom+xml; charset=utf-8"
+
+
+def _feed(feed_id: str, title: str, alternate: str, subtitle: str) -> FeedGenerator:
+    feed = FeedGenerator()
+    feed.id(feed_id)
+    feed.title(title)
+    feed.subtitle(subtitle)
+    feed.author({"name": "Inquiry archive"})
+    feed.link(href=request.url, rel="self", type="application/atom+xml")
+    feed.link(href=alternate, rel="alternate", type="text/html")
+    feed.language("en-GB")
+    return feed
+
+
+def _entry(feed: FeedGenerator, document: Document, version: Version, title: str, summary: str):
+    url = url_for("documents.version", doc_id=document.id, number=version.number, _external=True)
+    entry = feed.add_entry(order="append")
+    entry.id(url)
+    entry.title(title)
+    entry.link(href=url, rel="alternate", type="text/html")
+    entry.updated(version.archived_at)
+    entry.published(version.archived_at)
+    entry.summary(summary)
+    return entry
+
+
+def _respond(feed: FeedGenerator, newest) -> Response:
+    feed.updated(newest or utcnow())
+    return Response(feed.atom_str(pretty=True), mimetype=ATOM)
+
+
+@bp.get("/feeds/documents.atom")
+def documents_feed():
+    """Give the newest document versions (new and changed documents) as an Atom feed."""
+    from ..twin import archive
+
+    feed = _feed(
+        url_for("feeds.documents_feed", _external=True),
+        "Inquiry archive: new and changed documents",
+        url_for("documents.index", _external=True),
+        "Every new document and every new version of a document, newest first.",
+    )
+    with archive().session() as session:
+        rows = session.execute(
+            select(Document, Version)
+            .join(Version, Version.document_id == Document.id)
+            .where(Document.withdrawn_at.is_(None))
+            .order_by(Version.archived_at.desc(), Version.pk.desc())
+            .limit(FEED_SIZE)
+        ).all()
+    for document, version in rows:
+        title = version.meta.get("title") or document.title
+        label = (
+            f"New: {title}"
+            if version.number == 1
+            else f"Changed (version {version.number}): {title}"
+        )
+        _entry(feed, document, version, label, version.meta.get("summary") or title)
+    return _respond(feed, rows[0][1].archived_at if rows else None)
+
+
+@bp.get("/search.atom")
+def search_feed():
+    """Give the results of a search as an Atom feed, so readers can subscribe to it."""
+    from ..twin import archive
+
+    given = given_params()
+    with archive().session() as session:
+        org_keys = [o.key for o in list_organisations(session)]
+    search_for = search_request(given, org_keys, per_page=FEED_SIZE)
+    results = archive().search.search(search_for)
+    page = url_for("search.search", **given, _external=True)
+    feed = _feed(
+        url_for("feeds.search_feed", **given, _external=True),
+        f"Inquiry archive: search for “{given.get('q', '')}”",
+        page,
+        f"{results.total} document(s) match this search.",
+    )
+    newest = None
+    with archive().session() as session:
+        for hit in results.hits:
+            version = session.scalar(
+                select(Version).where(
+                    Version.document_id == hit.document_id,
+                    Version.number == hit.document.current_version,
+                )
+            )
+            summary = " … ".join(s.text for s in hit.snippets) or hit.document.title
+            _entry(feed, hit.document, version, hit.document.title, summary)
+            newest = max(newest, version.archived_at) if newest else version.archived_at
+    return _respond(feed, newest)

@@ -1,0 +1,168 @@
+"""Full-text search: the page, its JSON twin, and the parameters both share."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, request, url_for
+
+from archive.documents import KINDS
+from archive.queries import list_organisations
+from archive.search import MAX_PAGE, SearchError, SearchRequest, SearchResults
+from archive.timeline import BadFilter, parse_filter
+
+from ..serialise import document_summary, organisation_data
+from ..twin import Page, archive, twin_route
+from .openapi import _get, _param, add_paths
+
+bp = Blueprint("search", __name__)
+
+PARAMS = ("q", "org", "kind", "from", "to", "sort")
+
+add_paths(
+    {
+        "/api/v1/search": _get(
+            "Full-text search: ranked results with snippets, facet counts, total and paging",
+            [
+                _param(
+                    "q",
+                    description='query: words, "phrases", OR, -word, prefix*, '
+                    "org:, kind:, speaker:, tag:",
+                ),  # fmt: skip
+                _param("org", description="organisation key"),
+                _param("kind", description="document kind"),
+                _param("from", description="dates that can fall on or after: YYYY[-MM[-DD]]"),
+                _param("to", description="dates that can fall on or before: YYYY[-MM[-DD]]"),
+                _param(
+                    "sort",
+                    description="relevance (default) or date",
+                    schema={"type": "string", "enum": ["relevance", "date"]},
+                ),  # fmt: skip
+                _param(
+                    "page",
+                    description=f"page number, 1–{MAX_PAGE}",
+                    schema={"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+                ),  # fmt: skip
+            ],
+            (200, 400),
+        )
+    }
+)
+
+
+def given_params() -> dict[str, str]:
+    """The search parameters as given, stripped, without the empty ones."""
+    values = {name: request.args.get(name, "").strip() for name in PARAMS}
+    return {name: value for name, value in values.items() if value}
+
+
+def search_request(given: dict[str, str], org_keys, per_page: int = 10) -> SearchRequest:
+    """Check the parameters and make the search request; a bad one is a 400 that says why."""
+    try:
+        filters = parse_filter(
+            {k: given.get(k, "") for k in ("org", "kind", "from", "to")}, org_keys
+        )
+        page = request.args.get("page", "1").strip() or "1"
+        if not page.isascii() or not page.isdigit() or len(page) > 4:
+            raise SearchError(f"page must be a whole number between 1 and {MAX_PAGE}")
+        return SearchRequest(
+            q=given.get("q", ""), org=filters.org, kind=filters.kind,
+            date_from=filters.start, date_to=filters.end,
+            sort=given.get("sort", "relevance"), page=int(page), per_page=per_page,
+        )  # fmt: skip
+    except (BadFilter, SearchError) as exc:
+        abort(400, str(exc))
+
+
+def page_url(endpoint: str, given: dict, **changes) -> str:
+    params = {**given, **changes}
+    params = {k: v for k, v in params.items() if v not in (None, "", 1) or k == "q"}
+    return url_for(endpoint, **params)
+
+
+def _endpoint() -> str:
+    return request.endpoint or "search.search"
+
+
+def _hit_data(hit) -> dict:
+    anchor = f"#p{hit.paragraph}" if hit.paragraph else ""
+    highlight = " ".join(hit.matched) or None
+    link = url_for("documents.document", doc_id=hit.document_id, hl=highlight) + anchor
+    return {
+        "document": document_summary(hit.document),
+        "score": round(hit.score, 4),
+        "link": link,
+        "paragraph": hit.paragraph,
+        "matched": hit.matched,
+        "snippets": [
+            {"paragraph": s.paragraph, "anchor": f"p{s.paragraph}", "text": s.text, "html": s.html}
+            for s in hit.snippets
+        ],
+    }
+
+
+def _facets(results: SearchResults, given: dict, labels: dict) -> dict:
+    chosen = {"organisation": given.get("org"), "kind": given.get("kind")}
+    facets = {}
+    for name, param in (("organisation", "org"), ("kind", "kind")):
+        facets[name] = [
+            {"value": value, "label": labels.get(value, value), "count": count,
+             "selected": chosen[name] == value,
+             "url": page_url(_endpoint(), given, **{param: value}, page=None)}
+            for value, count in results.facets.get(name, {}).items()
+        ]  # fmt: skip
+    facets["year"] = [
+        {"value": year, "label": year, "count": count,
+         "url": page_url(_endpoint(), given, **{"from": year, "to": year}, page=None)}
+        for year, count in sorted(results.facets.get("year", {}).items())
+    ]  # fmt: skip
+    return facets
+
+
+def _links(results: SearchResults, given: dict) -> dict:
+    page, pages, endpoint = results.request.page, results.pages, _endpoint()
+    return {
+        "self": page_url(endpoint, given, page=page),
+        "first": page_url(endpoint, given, page=1),
+        "prev": page_url(endpoint, given, page=page - 1) if page > 1 else None,
+        "next": page_url(endpoint, given, page=page + 1) if page < pages else None,
+        "last": page_url(endpoint, given, page=pages),
+        "atom": page_url("feeds.search_feed", given, page=None) if given.get("q") else None,
+    }
+
+
+def results_data(results: SearchResults, given: dict, organisations) -> dict:
+    """Everything the page and the API show about one search."""
+    labels = {o.key: o.short_name for o in organisations}
+    suggestion = None
+    if results.suggestion:
+        suggestion = {
+            "q": results.suggestion,
+            "url": page_url(_endpoint(), given, q=results.suggestion, page=None),
+        }
+    return {
+        "query": {**{k: given.get(k) for k in PARAMS}, "page": results.request.page},
+        "empty": not given.get("q") and not results.request.has_filters,
+        "total": results.total,
+        "page": results.request.page,
+        "pages": results.pages,
+        "per_page": results.request.per_page,
+        "partial": results.partial,
+        "notices": results.notices,
+        "suggestion": suggestion,
+        "results": [_hit_data(hit) for hit in results.hits],
+        "facets": _facets(results, given, labels),
+        "links": _links(results, given),
+    }
+
+
+@twin_route(bp, "/search")
+def search() -> Page:
+    """Search the archive's documents and show ranked results with snippets and facets."""
+    given = given_params()
+    with archive().session() as session:
+        organisations = list_organisations(session)
+    search_for = search_request(given, [o.key for o in organisations])
+    results = archive().search.search(search_for)
+    data = results_data(results, given, organisations)
+    data["organisations"] = [organisation_data(o) for o in organisations]
+    data["kinds"] = list(KINDS)
+    return Page("search.html", data, headers={"Cache-Control": "no-cache"})
