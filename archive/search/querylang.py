@@ -17,6 +17,7 @@ MAX_QUERY_CHARS = 500
 MIN_PREFIX_CHARS = 2
 MAX_CLAUSES = 24
 WORD = re.compile(r"\w+(?:\.?\w+)*")
+FIELD_NAME = re.compile(r"\b(?:org|kind|speaker|tag):", re.IGNORECASE)
 ITEM = re.compile(r'(-?)(?:(\w+):)?(?:"([^"]*)"|([^\s"]*))')
 
 
@@ -95,7 +96,7 @@ def parse_query(text: str) -> ParsedQuery:
     try:
         parsed = _parse(text)
     except QuerySyntaxError as exc:
-        parsed = ParsedQuery([Word(w) for w in words_of(text)])
+        parsed = ParsedQuery([Word(w) for w in words_of(FIELD_NAME.sub(" ", text))])
         notices.append(f"{exc} — searched for the plain words instead.")
     if len(parsed.clauses) > MAX_CLAUSES:
         parsed.clauses = parsed.clauses[:MAX_CLAUSES]

@@ -83,7 +83,10 @@ class WhooshBackend:
             self._searcher = self._index.searcher(weighting=scoring.BM25F())
             self._generation = generation
         elif not self._searcher.up_to_date():
-            self._searcher = self._searcher.refresh()
+            # A fresh searcher, not refresh(): refresh() reuses a segment's reader by id and
+            # so misses documents deleted from that segment since.
+            self._searcher.close()
+            self._searcher = self._index.searcher(weighting=scoring.BM25F())
         return self._searcher
 
     # -- searching ------------------------------------------------------------------------
