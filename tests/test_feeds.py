@@ -1,0 +1,49 @@
+"""Atom feeds: new and changed documents, and subscriptions to a search (parsed by feedparser)."""
+
+from __future__ import annotations
+
+import feedparser
+
+STONE = "home-office-leave-no-stone-unturned"
+
+
+def parse(response):
+    assert response.status_code == 200
+    assert response.mimetype == "application/atom+xml"
+    feed = feedparser.parse(response.get_data())
+    assert not feed.bozo, feed.get("bozo_exception")
+    return feed
+
+
+def test_documents_feed_lists_new_documents(client, sqlite_archive):
+    feed = parse(client.get("/feeds/documents.atom"))
+    assert feed.version == "atom10"
+    assert feed.feed.title == "Inquiry archive: new and changed documents"
+    assert len(feed.entries) == 29  # every shipped document is new
+    assert all(e.title.startswith("New: ") for e in feed.entries)
+    links = {e.link for e in feed.entries}
+    assert f"http://localhost/documents/{STONE}/v1" in links
+
+
+def test_documents_feed_shows_a_change_first(client, sqlite_archive, archive_root):
+    path = archive_root / "documents" / f"{STONE}.md"
+    path.write_text(path.read_text() + "\nA later sentence.\n")
+    sqlite_archive.build()
+    feed = parse(client.get("/feeds/documents.atom"))
+    first = feed.entries[0]
+    assert first.title.startswith("Changed (version 2): ")
+    assert first.link == f"http://localhost/documents/{STONE}/v2"
+
+
+def test_search_feed(client):
+    feed = parse(client.get("/search.atom?q=%22leave+no+stone+unturned%22"))
+    assert "leave no stone unturned" in feed.feed.title
+    assert feed.entries[0].link == f"http://localhost/documents/{STONE}/v1"
+    assert "leave no stone unturned" in feed.entries[0].summary
+    assert any(link.rel == "self" for link in feed.feed.links)
+
+
+def test_search_feed_with_bad_parameters_is_400(client):
+    assert client.get("/search.atom?q=x&org=nobody").status_code == 400
+    empty = parse(client.get("/search.atom?q=zzzzqqq"))
+    assert empty.entries == []
