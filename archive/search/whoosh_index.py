@@ -147,12 +147,17 @@ class IndexDirectory:
         multi = count >= MULTIPROCESS_FROM
         options = {"procs": 2, "multisegment": True, "limitmb": 128} if multi else {}
         writer = ix.writer(**options)
-        for n, record in enumerate(records, 1):
-            writer.add_document(**whoosh_fields(record))
-            if not multi and n % BATCH == 0:
-                writer.commit()
-                writer = ix.writer()
+        try:
+            for n, record in enumerate(records, 1):
+                writer.add_document(**whoosh_fields(record))
+                if not multi and n % BATCH == 0:
+                    writer.commit()
+                    writer = ix.writer()
+        except BaseException:
+            writer.cancel()
+            raise
         writer.commit()
+        ix.close()
 
     def _remove_old(self, keep: str) -> None:
         for child in self.path.iterdir():
