@@ -1,0 +1,214 @@
+"""Search benchmark: the archive's search against SQLite FTS5 (and Datasette) on the same corpus.
+
+Run by hand, never in CI:
+
+    python bench/search.py [--docs 20000] [--words 400] [--queries 200]
+                           [--database-url postgresql+psycopg://…] [--http]
+
+It writes a synthetic English corpus (Zipf-distributed words, dates of every EDTF precision)
+into a temporary archive root — never into documents/ — builds an archive from it, and prints
+indexing documents/s, index size, p50/p95 latency of the queries (1–3 words, phrases, filtered;
+top 10 with snippets) and the time for one edited document to become searchable, side by side
+with SQLite FTS5 over the same documents and queries, as ratios. With ``--http`` it also serves
+the archive (waitress) and Datasette (FTS5 over the same corpus) and measures ``/search`` end
+to end under a Python load loop. Datasette is not a project dependency: ``--http`` installs it
+into a throwaway virtualenv (``bench/.venv-datasette``) the first time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from search_corpus import Doc, make_corpus, make_queries  # noqa: E402
+from search_http import http_rows  # noqa: E402
+
+from archive.core import Archive  # noqa: E402
+from archive.search import SearchRequest  # noqa: E402
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return statistics.median(ordered) * 1000, p95 * 1000
+
+
+def directory_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def bench_archive(root: Path, database_url: str | None, queries, docs: list[Doc]) -> dict:
+    archive = Archive.open(root, **({"database_url": database_url} if database_url else {}))
+    started = time.perf_counter()
+    archive.build()
+    build_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    archive.search.rebuild()
+    index_seconds = time.perf_counter() - started
+    size = directory_size(root / "index") if archive.search.name == "whoosh" else _pg_size(archive)
+    timings, totals = [], []
+    for q in queries:
+        request = SearchRequest(**q)
+        started = time.perf_counter()
+        results = archive.search.search(request)
+        timings.append(time.perf_counter() - started)
+        totals.append(results.total)
+    update = _update_seconds(archive, root, docs[len(docs) // 2])
+    archive.close()
+    return {
+        "name": f"archive ({archive.search.name})",
+        "index_docs_s": len(docs) / index_seconds,
+        "build_docs_s": len(docs) / build_seconds,
+        "size_mb": size / 2**20,
+        "latency": percentiles(timings),
+        "update_s": update,
+        "matches": statistics.mean(totals),
+    }
+
+
+def _pg_size(archive) -> int:
+    from sqlalchemy import text
+
+    with archive.engine.connect() as connection:
+        return connection.scalar(text("SELECT pg_total_relation_size('search.entries')"))
+
+
+def _update_seconds(archive: Archive, root: Path, doc: Doc) -> float:
+    """Edit one document and time until a search for a new word finds it."""
+    path = root / "documents" / f"{doc.id}.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nQuetzalcoatlus appears.\n", "utf-8")
+    started = time.perf_counter()
+    archive.build()
+    found = archive.search.search(SearchRequest(q="quetzalcoatlus")).total
+    assert found == 1, found
+    return time.perf_counter() - started
+
+
+def fts5_match(q: dict) -> str:
+    text = q["q"]
+    if text.startswith('"'):
+        return text
+    return " ".join(f'"{word}"' for word in text.split())
+
+
+def fts5_database(path: Path, docs: list[Doc]) -> float:
+    """Create the FTS5 corpus (also what Datasette serves); return documents/s."""
+    db = sqlite3.connect(path)
+    db.executescript(
+        "CREATE TABLE documents (id TEXT PRIMARY KEY, title TEXT, body TEXT, org TEXT,"
+        " kind TEXT, earliest TEXT, latest TEXT);"
+        "CREATE VIRTUAL TABLE documents_fts USING fts5(title, body, content='documents',"
+        " tokenize='porter unicode61 remove_diacritics 2');"
+    )
+    started = time.perf_counter()
+    for doc in docs:
+        row = (doc.id, doc.title, doc.body, doc.org, doc.kind, doc.earliest, doc.latest)
+        cursor = db.execute("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)", row)
+        db.execute(
+            "INSERT INTO documents_fts (rowid, title, body) VALUES (?, ?, ?)",
+            (cursor.lastrowid, doc.title, doc.body),
+        )
+    db.commit()
+    seconds = time.perf_counter() - started
+    db.close()
+    return len(docs) / seconds
+
+
+def bench_fts5(path: Path, queries, docs: list[Doc]) -> dict:
+    docs_s = fts5_database(path, docs)
+    db = sqlite3.connect(path)
+    timings, totals = [], []
+    for q in queries:
+        where, params = ["documents_fts MATCH ?"], [fts5_match(q)]
+        if q.get("org"):
+            where.append("d.org = ?")
+            params.append(q["org"])
+        if q.get("date_from"):
+            where.append("d.latest >= ?")
+            params.append(q["date_from"].isoformat())
+        if q.get("date_to"):
+            where.append("d.earliest <= ?")
+            params.append(q["date_to"].isoformat())
+        sql = (
+            "SELECT d.id, d.title, snippet(documents_fts, 1, '<mark>', '</mark>', '…', 30)"
+            " FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid"
+            f" WHERE {' AND '.join(where)}"
+        )
+        started = time.perf_counter()
+        db.execute(sql + " ORDER BY bm25(documents_fts, 2.5, 1.0) LIMIT 10", params).fetchall()
+        count = db.execute(f"SELECT count(*) FROM ({sql})", params)
+        totals.append(count.fetchone()[0])
+        timings.append(time.perf_counter() - started)
+    db.close()
+    return {
+        "name": "SQLite FTS5",
+        "index_docs_s": docs_s,
+        "build_docs_s": docs_s,
+        "size_mb": path.stat().st_size / 2**20,
+        "latency": percentiles(timings),
+        "update_s": float("nan"),
+        "matches": statistics.mean(totals),
+    }
+
+
+def print_table(rows: list[dict], baseline: dict) -> None:
+    print(f"\n{'':22} {'index docs/s':>13} {'size MiB':>9} {'p50 ms':>8} {'p95 ms':>8}"
+          f" {'update s':>9} {'mean total':>11}")  # fmt: skip
+    for row in rows:
+        p50, p95 = row["latency"]
+        print(f"{row['name']:22} {row['index_docs_s']:13.0f} {row['size_mb']:9.1f} {p50:8.1f}"
+              f" {p95:8.1f} {row['update_s']:9.2f} {row['matches']:11.1f}")  # fmt: skip
+    base50, base95 = baseline["latency"]
+    for row in rows:
+        if row is baseline:
+            continue
+        p50, p95 = row["latency"]
+        speed = row["index_docs_s"] / baseline["index_docs_s"]
+        print(f"{row['name']} / FTS5: indexing ×{speed:.2f}, p50 ×{p50 / base50:.1f},"
+              f" p95 ×{p95 / base95:.1f}"
+              f"  (full build incl. database: {row['build_docs_s']:.0f} docs/s)")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--docs", type=int, default=20_000)
+    parser.add_argument("--words", type=int, default=400)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=20200301)
+    parser.add_argument("--database-url", default=None, help="e.g. PostgreSQL (its backend)")
+    parser.add_argument("--http", action="store_true", help="also /search vs Datasette")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="bench-search-"))
+    try:
+        rng = random.Random(args.seed)
+        root = workdir / "root"
+        started = time.perf_counter()
+        docs = make_corpus(root, args.docs, args.words, rng)
+        queries = make_queries(docs, args.queries, rng)
+        took = time.perf_counter() - started
+        print(f"{args.docs} documents of ~{args.words} words, {len(queries)} queries "
+              f"(corpus written in {took:.0f} s to {workdir})")  # fmt: skip
+        ours = bench_archive(root, args.database_url, queries, docs)
+        fts5 = bench_fts5(workdir / "fts5.db", queries, docs)
+        print_table([ours, fts5], fts5)
+        if args.http:
+            http_rows(root, workdir / "fts5.db", queries, args.database_url)
+    finally:
+        if args.keep:
+            print(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

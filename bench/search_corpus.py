@@ -1,0 +1,134 @@
+"""A synthetic English corpus for bench/search.py: Zipf-distributed words, EDTF dates of every
+precision, six organisations, five kinds; and a mix of queries over it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from archive.dates import parse_date
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+FUNCTION = _words(
+    "the of and to a in that is was he for it with as his on be at by i this had not are but "
+    "from or have an they which one you were her all she there would their we him been has "
+    "when who will more no if out so said what up its about into than them can only other new "
+    "some could time these two may then do first any my now such like our over man me even "
+    "most made after also did many before must through back years where much your way well"
+)
+TOPIC = _words(
+    "inquiry statement council police children exploitation network hearing evidence report "
+    "review safeguarding victims survivors response agency public institution failure lesson "
+    "county national figures recorded offence grooming online protect priority partner team "
+    "investigation panel chair witness record annual data authority concern service support "
+    "abuse sexual organised lancashire home office minister department education social care "
+    "court trial prosecution charity family school teacher officer detective council's leave "
+    "stone unturned truth expose wrong learn future accountability independent"
+)
+SYLLABLES = _words(
+    "ba be bi bo bu ca co cu da de di do fa fe fi ga go la le li lo lu ma me mi mo "
+    "na ne ni no pa pe pi po ra re ri ro sa se si so ta te ti to va ve vi"
+)
+SUFFIXES = ["", "", "", "s", "ed", "ing", "er", "tion", "ly", "ment"]
+PROJECT = Path(__file__).resolve().parent.parent
+ORGS = ["home-office", "iicsa", "nspcc", "lancashire-police", "lancashire-county-council",
+        "lancashire-telegraph"]  # fmt: skip
+KINDS = ["statement", "report", "article", "transcript", "event"]
+
+
+@dataclass(frozen=True)
+class Doc:
+    id: str
+    title: str
+    body: str
+    org: str
+    kind: str
+    edtf: str
+    earliest: str
+    latest: str
+
+
+def vocabulary(rng: random.Random, size: int = 20_000) -> list[str]:
+    words = list(dict.fromkeys(FUNCTION + TOPIC))
+    seen = set(words)
+    while len(words) < size:
+        word = "".join(rng.choices(SYLLABLES, k=rng.randint(2, 4))) + rng.choice(SUFFIXES)
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    return words
+
+
+def random_date(rng: random.Random) -> str:
+    year = rng.randint(2014, 2022)
+    shape = rng.random()
+    if shape < 0.6:
+        return f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    if shape < 0.8:
+        return f"{year}-{rng.randint(1, 12):02d}" + rng.choice(["", "~"])
+    if shape < 0.9:
+        return f"{year}-{rng.randint(21, 24)}"
+    return str(year)
+
+
+def make_corpus(root: Path, count: int, words: int, rng: random.Random) -> list[Doc]:
+    """Write ``count`` documents into ``root/documents`` and return them."""
+    directory = root / "documents"
+    directory.mkdir(parents=True)
+    (directory / "organisations.yaml").write_bytes(
+        (PROJECT / "documents" / "organisations.yaml").read_bytes()
+    )
+    vocab = vocabulary(rng)
+    weights = list(itertools.accumulate(1 / (rank + 1) ** 1.07 for rank in range(len(vocab))))
+    docs = []
+    for n in range(count):
+        tokens = rng.choices(vocab, cum_weights=weights, k=words)
+        cut = sorted(rng.sample(range(20, words - 20), 4))
+        paragraphs = [" ".join(tokens[a:b]) for a, b in zip([0, *cut], [*cut, words], strict=True)]
+        body = "\n\n".join(p[0].upper() + p[1:] + "." for p in paragraphs)
+        title = " ".join(rng.choices(vocab[100:3000], k=rng.randint(3, 7))).capitalize()
+        edtf, org, kind = random_date(rng), rng.choice(ORGS), rng.choice(KINDS)
+        date = parse_date(edtf)
+        doc = Doc(f"synthetic-{n:06d}", title, body, org, kind, edtf,
+                  date.earliest.isoformat(), date.latest.isoformat())  # fmt: skip
+        _write(directory, doc)
+        docs.append(doc)
+    return docs
+
+
+def _write(directory: Path, doc: Doc) -> None:
+    (directory / f"{doc.id}.md").write_text(
+        f"---\nid: {doc.id}\ntitle: {doc.title}\nkind: {doc.kind}\norganisations: [{doc.org}]\n"
+        f'date: "{doc.edtf}"\nsource:\n  title: Synthetic source\n  publisher: Benchmark\n'
+        f"tags: [benchmark]\n---\n{doc.body}\n",
+        encoding="utf-8",
+    )
+
+
+def make_queries(docs: list[Doc], count: int, rng: random.Random) -> list[dict]:
+    """A mix like real use: 40% 1–3 words, 20% phrases, 20% org-filtered, 20% date-filtered."""
+    middle = sorted({w for d in docs[:200] for w in d.body.lower().replace(".", "").split()})
+    common = [w for w in middle if len(w) > 3]
+    queries = []
+    for n in range(count):
+        share = n % 5
+        if share in (0, 1):
+            queries.append({"q": " ".join(rng.sample(common, rng.randint(1, 3)))})
+        elif share == 2:
+            words = rng.choice(docs).body.replace(".", "").lower().split()
+            start = rng.randrange(len(words) - 3)
+            queries.append({"q": '"' + " ".join(words[start : start + rng.randint(2, 3)]) + '"'})
+        elif share == 3:
+            queries.append({"q": rng.choice(common), "org": rng.choice(ORGS)})
+        else:
+            start = dt.date(rng.randint(2014, 2021), rng.randint(1, 12), 1)
+            queries.append({"q": rng.choice(common), "date_from": start,
+                            "date_to": start + dt.timedelta(days=180)})  # fmt: skip
+    return queries
