@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.resources import files
@@ -46,9 +47,13 @@ def alembic_config(engine: Engine) -> AlembicConfig:
     return config
 
 
+_MIGRATING = threading.Lock()  # Alembic's op/context proxies are module globals
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema up to the newest migration; never drops archived data."""
-    command.upgrade(alembic_config(engine), "head")
+    with _MIGRATING:
+        command.upgrade(alembic_config(engine), "head")
 
 
 def is_migrated(engine: Engine) -> bool:

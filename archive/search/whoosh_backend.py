@@ -18,8 +18,9 @@ from . import TIME_LIMIT, Hit, SearchRequest, SearchResults
 from .querylang import Word
 from .records import current_versions, iter_records
 from .snippets import make_snippets
-from .whoosh_index import EXACT, IndexDirectory, fold
+from .whoosh_index import IndexDirectory, fold
 from .whoosh_query import Compiler, form_filter
+from .whoosh_stems import StemForms
 
 FACETS = {"organisation": "org_set", "kind": "kind", "year": "year_set"}
 
@@ -36,6 +37,7 @@ class WhooshBackend:
         self._generation: str | None = None
         self._index = None
         self._searcher = None
+        self._stems = StemForms()
 
     # -- keeping the index in step -------------------------------------------------------
 
@@ -82,6 +84,7 @@ class WhooshBackend:
             self._index = self.directory.open_current()
             self._searcher = self._index.searcher(weighting=scoring.BM25F())
             self._generation = generation
+            self._stems = StemForms()
         elif not self._searcher.up_to_date():
             # A fresh searcher, not refresh(): refresh() reuses a segment's reader by id and
             # so misses documents deleted from that segment since.
@@ -105,7 +108,7 @@ class WhooshBackend:
     def _search(self, searcher, request: SearchRequest) -> SearchResults:
         parsed = request.parsed
         results = SearchResults(request, notices=list(parsed.notices))
-        compiler = Compiler(searcher.reader(), results.notices)
+        compiler = Compiler(searcher, self._stems, results.notices)
         query = compiler.clauses(parsed)
         filters = form_filter(request)
         if query is None and filters is None:
@@ -149,7 +152,7 @@ class WhooshBackend:
         for node in parsed.positive_words():
             if not isinstance(node, Word) or node.prefix:
                 continue
-            word = EXACT + fold(node.text)
+            word = fold(node.text)
             if reader.doc_frequency("body", word) or reader.doc_frequency("title", word):
                 continue
             best = _closest(reader, word)
@@ -178,11 +181,9 @@ class DeadlineCollector(collectors.FilterCollector):
 def _closest(reader, word: str) -> str | None:
     candidates = set(reader.terms_within("body", word, 2, prefix=1))
     candidates |= set(reader.terms_within("title", word, 2, prefix=1))
-    candidates = {c for c in candidates if c.startswith(EXACT)}
     if not candidates:
         return None
-    best = max(candidates, key=lambda c: (-_distance(c, word), reader.doc_frequency("body", c)))
-    return best[len(EXACT) :]
+    return max(candidates, key=lambda c: (-_distance(c, word), reader.doc_frequency("body", c)))
 
 
 def _distance(a: str, b: str) -> int:

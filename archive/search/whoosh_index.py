@@ -1,9 +1,10 @@
 """The Whoosh index on disk: schema, text analysis, generations and the one writer.
 
-Each word is indexed twice at the same position: its stem (``groom``; stop words dropped) for
-ranked search, and its exact folded form with a ``=`` mark (``=grooming``, ``=no``) for phrases,
-prefixes and spelling suggestions. So ``"leave no stone unturned"`` matches exactly, with the
-stop word, from one field with one set of positions.
+Words are indexed once, exactly as written (lower-cased, accents folded, stop words kept), with
+positions: so ``"leave no stone unturned"`` matches exactly, stop word and all. Stemming
+happens at query time instead: a ranked word stands for every word in the vocabulary with the
+same English stem (``grooming`` → groom, grooms, groomed…; see ``whoosh_stems``). That halves
+the postings written, which is what indexing time is spent on.
 
 A full rebuild writes a fresh generation (``index/g<N>/``) and then points ``index/CURRENT``
 at it with ``os.replace``; readers never see a half-built index, and a crashed rebuild leaves
@@ -16,18 +17,18 @@ import os
 import shutil
 import time
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from filelock import FileLock
 from whoosh import fields, index
-from whoosh.analysis import STOP_WORDS, CharsetFilter, Filter, LowercaseFilter, RegexTokenizer
+from whoosh.analysis import STOP_WORDS, CharsetFilter, LowercaseFilter, RegexTokenizer
 from whoosh.columns import VarBytesColumn
 from whoosh.lang.porter import stem
 from whoosh.support.charset import accent_map
 
 from .records import IndexRecord
 
-EXACT = "="
 POINTER = "CURRENT"
 BATCH = 2000  # documents per commit during a full rebuild
 MULTIPROCESS_FROM = 2000  # below this a second process costs more than it saves
@@ -38,27 +39,14 @@ def fold(word: str) -> str:
     return word.lower().translate(accent_map)
 
 
+@lru_cache(maxsize=200_000)
 def ranked_term(word: str) -> str | None:
-    """The stemmed term for a folded word (None for a stop word)."""
+    """The English stem of a folded word (None for a stop word)."""
     return None if word in STOP_WORDS else stem(word)
 
 
-class StemAndExactFilter(Filter):
-    """Emit each token's exact form (``=word``) and, unless a stop word, its stem."""
-
-    def __call__(self, tokens):
-        for token in tokens:
-            word = token.text
-            token.text = EXACT + word
-            yield token
-            term = ranked_term(word)
-            if term is not None:
-                token.text = term
-                yield token
-
-
 def _analyzer():
-    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StemAndExactFilter()
+    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
 
 
 def make_schema() -> fields.Schema:

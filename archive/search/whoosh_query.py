@@ -6,7 +6,7 @@ from whoosh import query as wq
 
 from . import MAX_EXPANSIONS, SearchRequest
 from .querylang import AnyOf, Filter, Not, ParsedQuery, Phrase, Word, words_of
-from .whoosh_index import EXACT, day_number, fold, ranked_term
+from .whoosh_index import day_number, fold, ranked_term
 
 TEXT_FIELDS = ("title", "body")
 
@@ -14,8 +14,10 @@ TEXT_FIELDS = ("title", "body")
 class Compiler:
     """Turn query clauses into Whoosh queries, expanding prefixes against the vocabulary."""
 
-    def __init__(self, reader, notices: list[str]):
-        self.reader = reader
+    def __init__(self, searcher, stems, notices: list[str]):
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.stems = stems
         self.notices = notices
 
     def clauses(self, parsed: ParsedQuery) -> wq.Query | None:
@@ -37,7 +39,7 @@ class Compiler:
         if isinstance(node, Filter):
             return self.filter(node)
         if isinstance(node, Phrase):
-            words = [EXACT + fold(w) for w in node.words]
+            words = [fold(w) for w in node.words]
             return wq.Or([wq.Phrase(f, words) for f in TEXT_FIELDS])
         return self.word(node)
 
@@ -45,14 +47,15 @@ class Compiler:
         word = fold(node.text)
         if node.prefix:
             return wq.Or([wq.Term(f, t) for f in TEXT_FIELDS for t in self.expand(word)])
-        term = ranked_term(word) or EXACT + word
-        return wq.Or([wq.Term(f, term) for f in TEXT_FIELDS])
+        stem = ranked_term(word)
+        forms = (self.stems.forms(self.searcher, stem) if stem else None) or [word]
+        return wq.Or([wq.Term(f, form) for f in TEXT_FIELDS for form in forms])
 
     def expand(self, prefix: str) -> list[str]:
         """The exact words starting with ``prefix``, at most MAX_EXPANSIONS of them."""
         found: set[str] = set()
         for fieldname in TEXT_FIELDS:
-            for term in self.reader.expand_prefix(fieldname, EXACT + prefix):
+            for term in self.reader.expand_prefix(fieldname, prefix):
                 found.add(term.decode() if isinstance(term, bytes) else term)
                 if len(found) > MAX_EXPANSIONS:
                     self.notices.append(
@@ -60,11 +63,11 @@ class Compiler:
                         f"{MAX_EXPANSIONS} were searched. Type more letters to narrow it."
                     )
                     return sorted(found)[:MAX_EXPANSIONS]
-        return sorted(found) or [EXACT + prefix]
+        return sorted(found) or [prefix]
 
     def filter(self, node: Filter) -> wq.Query:
         if node.field == "speaker":
-            words = [EXACT + fold(w) for w in words_of(node.value)]
+            words = [fold(w) for w in words_of(node.value)]
             return wq.Phrase("speaker", words) if len(words) > 1 else wq.Term("speaker", words[0])
         return wq.Term(node.field, node.value)
 
