@@ -9,6 +9,7 @@ from sqlalchemy import select
 from archive.models import Document, Version, utcnow
 from archive.queries import list_organisations
 
+from ..twin import archive
 from .search import given_params, search_request
 
 bp = Blueprint("feeds", __name__)
@@ -49,8 +50,6 @@ def _respond(feed: FeedGenerator, newest) -> Response:
 @bp.get("/feeds/documents.atom")
 def documents_feed():
     """Give the newest document versions (new and changed documents) as an Atom feed."""
-    from ..twin import archive
-
     feed = _feed(
         url_for("feeds.documents_feed", _external=True),
         "Inquiry archive: new and changed documents",
@@ -79,8 +78,6 @@ def documents_feed():
 @bp.get("/search.atom")
 def search_feed():
     """Give the results of a search as an Atom feed, so readers can subscribe to it."""
-    from ..twin import archive
-
     given = given_params()
     with archive().session() as session:
         org_keys = [o.key for o in list_organisations(session)]
