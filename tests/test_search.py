@@ -220,3 +220,26 @@ def test_reindex_gives_the_same_answers(archive):
     before = ids(archive, "grooming")
     archive.search.rebuild()
     assert ids(archive, "grooming") == before
+
+
+def test_a_prefix_cannot_expand_to_the_whole_vocabulary(sqlite_archive, archive_root):
+    letters = "abcdefghij"
+    words = " ".join(f"zq{a}{b}" for a in letters for b in letters)  # 100 words starting zq
+    (archive_root / "documents" / "zq-vocabulary.md").write_text(
+        "---\nid: zq-vocabulary\ntitle: Many words\nkind: event\ndate: 2019-01-01\n"
+        "source:\n  title: A test\n  publisher: Tests\n---\n" + words + "\n",
+        encoding="utf-8",
+    )
+    sqlite_archive.build()
+    results = search(sqlite_archive, "zq*")
+    assert [h.document_id for h in results.hits] == ["zq-vocabulary"]
+    assert any("too many words" in n for n in results.notices)
+
+
+def test_a_query_past_its_time_limit_is_flagged_partial(sqlite_archive, monkeypatch):
+    from archive.search import whoosh_backend
+
+    monkeypatch.setattr(whoosh_backend, "TIME_LIMIT", -1.0)  # the deadline has always passed
+    results = search(sqlite_archive, "inquiry")
+    assert results.partial
+    assert any("took too long" in n for n in results.notices)
