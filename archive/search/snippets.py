@@ -7,6 +7,7 @@ number is where a result links to.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from html import escape
 
@@ -85,13 +86,16 @@ def make_snippets(
     if not tokens:
         return [], []
     flags = _marked(tokens, Marks.from_query(nodes))
-    scored = []
-    for number, (start, end) in enumerate(paragraphs, 1):
-        found = {
-            tokens[i][2] for i, (s, _, _) in enumerate(tokens) if start <= s < end and flags[i]
-        }
-        if found or number == 1:
-            scored.append((-len(found), number, (start, end), bool(found)))
+    starts = [start for start, _ in paragraphs]
+    found: dict[int, set[str]] = {}
+    for (start, _, word), flag in zip(tokens, flags, strict=True):
+        if flag:
+            found.setdefault(bisect_right(starts, start), set()).add(word)
+    scored = [
+        (-len(found.get(number, ())), number, tuple(span), number in found)
+        for number, span in enumerate(paragraphs, 1)
+        if number in found or number == 1
+    ]
     scored.sort()
     chosen = [entry for entry in scored if entry[3]][:count] or scored[:1]
     snippets = [

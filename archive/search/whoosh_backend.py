@@ -179,8 +179,11 @@ class DeadlineCollector(collectors.FilterCollector):
 
 
 def _closest(reader, word: str) -> str | None:
-    candidates = set(reader.terms_within("body", word, 2, prefix=1))
-    candidates |= set(reader.terms_within("title", word, 2, prefix=1))
+    # Words sharing the first two letters only: the automaton then walks a small part of the
+    # vocabulary (a full walk costs ~50 ms a field at 20,000 documents).
+    prefix = 2 if len(word) > 4 else 1
+    candidates = set(reader.terms_within("body", word, 2, prefix=prefix))
+    candidates |= set(reader.terms_within("title", word, 2, prefix=prefix))
     if not candidates:
         return None
     return max(candidates, key=lambda c: (-_distance(c, word), reader.doc_frequency("body", c)))
