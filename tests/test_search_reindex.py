@@ -87,3 +87,14 @@ def test_missing_index_is_rebuilt_from_the_database(whoosh_archive):
     whoosh_archive.close()
     shutil.rmtree(whoosh_archive.config.index_dir)
     assert whoosh_archive.search.search(SearchRequest(q="grooming")).total > 0
+
+
+def test_an_index_of_an_older_format_is_rebuilt(whoosh_archive):
+    directory = whoosh_archive.search.directory
+    old = directory.path / "g1"  # how the first version of the archive named generations
+    (directory.path / directory.current_name()).rename(old)
+    directory.pointer.write_text("g1\n")
+    whoosh_archive.close()
+    assert whoosh_archive.search.search(SearchRequest(q="grooming")).total > 0
+    assert directory.current_name() != "g1"
+    assert not old.exists()

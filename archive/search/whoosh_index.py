@@ -6,14 +6,15 @@ happens at query time instead: a ranked word stands for every word in the vocabu
 same English stem (``grooming`` → groom, grooms, groomed…; see ``whoosh_stems``). That halves
 the postings written, which is what indexing time is spent on.
 
-A full rebuild writes a fresh generation (``index/g<N>/``) and then points ``index/CURRENT``
-at it with ``os.replace``; readers never see a half-built index, and a crashed rebuild leaves
-the old generation serving.
+A full rebuild writes a fresh generation (``index/g<N>-f<FORMAT>/``) and then points
+``index/CURRENT`` at it with ``os.replace``; readers never see a half-built index, and a crashed
+rebuild leaves the old generation serving. An index of an older FORMAT counts as missing.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterable
@@ -30,6 +31,8 @@ from whoosh.support.charset import accent_map
 from .records import IndexRecord
 
 POINTER = "CURRENT"
+FORMAT = 2  # bump when the schema or analysis changes: older generations are then rebuilt
+GENERATION = re.compile(r"g\d+(-f\d+)?")
 BATCH = 2000  # documents per commit during a full rebuild
 MULTIPROCESS_FROM = 2000  # below this a second process costs more than it saves
 
@@ -102,7 +105,9 @@ class IndexDirectory:
             name = self.pointer.read_text().strip()
         except FileNotFoundError:
             return None
-        return name if name and (self.path / name).is_dir() else None
+        if not name.endswith(f"-f{FORMAT}") or not (self.path / name).is_dir():
+            return None  # none yet, or written by an older version of the archive
+        return name
 
     def open_current(self):
         """The current index, or None when there is none yet."""
@@ -115,7 +120,7 @@ class IndexDirectory:
         """Write every record into a new generation, then swap it in and drop the old ones."""
         self.path.mkdir(parents=True, exist_ok=True)
         with self.lock:
-            name = f"g{time.time_ns()}"
+            name = f"g{time.time_ns()}-f{FORMAT}"
             target = self.path / name
             target.mkdir()
             try:
@@ -149,7 +154,7 @@ class IndexDirectory:
 
     def _remove_old(self, keep: str) -> None:
         for child in self.path.iterdir():
-            if child.is_dir() and child.name.startswith("g") and child.name != keep:
+            if child.is_dir() and GENERATION.fullmatch(child.name) and child.name != keep:
                 shutil.rmtree(child, ignore_errors=True)
 
     def update(self, records: Iterable[IndexRecord], removed: Iterable[str]) -> None:
