@@ -82,8 +82,8 @@ def test_serve_builds_and_serves_every_shipped_document(archive_root):
         [*command, "serve", "--port", str(port)],
         cwd=PROJECT,
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         base = f"http://127.0.0.1:{port}"

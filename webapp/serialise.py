@@ -46,6 +46,31 @@ def document_summary(document: Document) -> dict:
     }
 
 
+def pinned_document_summary(view: DocumentView) -> dict:
+    """The document as version N describes it, with nothing that a later version can change."""
+    meta = view.version.meta
+    keys = meta.get("organisations") or []
+    known = {o.key: o for o in view.document.organisations}
+    return {
+        "id": view.document.id,
+        "title": meta["title"],
+        "kind": meta["kind"],
+        "date": date_data(meta["date"]),
+        "organisations": [
+            organisation_data(known[k])
+            if k in known
+            else {
+                "key": k,
+                "short_name": k,
+                "name": k,
+                "page": url_for("organisations.organisation", key=k),
+            }
+            for k in keys
+        ],
+        "url": url_for("documents.document", doc_id=view.document.id),
+    }
+
+
 def source_data(source: dict) -> dict:
     published = source.get("published")
     return {

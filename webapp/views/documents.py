@@ -8,7 +8,13 @@ from archive.diff import word_diff
 from archive.documents import KINDS
 from archive.queries import NotFound, Withdrawn, get_document, list_documents, list_organisations
 
-from ..serialise import document_summary, organisation_data, version_data, version_summary
+from ..serialise import (
+    document_summary,
+    organisation_data,
+    pinned_document_summary,
+    version_data,
+    version_summary,
+)
 from ..twin import Page, archive, twin_route
 
 bp = Blueprint("documents", __name__)
@@ -65,6 +71,7 @@ def document(doc_id: str) -> Page:
         except Withdrawn as exc:
             return _withdrawn_page(exc)
         data = version_data(view)
+        data["pinned"] = False
     return Page("document.html", data, headers={"Cache-Control": CURRENT})
 
 
@@ -74,6 +81,10 @@ def version(doc_id: str, number: int) -> Page:
     with archive().session() as session:
         view = get_document(session, doc_id, number)
         data = version_data(view)
+        # Nothing on a version page may depend on later versions: it must never change.
+        data["pinned"] = True
+        data["is_current"] = None
+        data["document"] = pinned_document_summary(view)
         data["versions"] = [v for v in data["versions"] if v["number"] <= number]
     etag = f"{view.version.sha256[:32]}-v{number}"
     return Page("document.html", data, headers={"Cache-Control": IMMUTABLE}, etag=etag)
