@@ -59,6 +59,10 @@ TOP = """
     SELECT e.document_id, {rank} AS score FROM search.entries e WHERE {where}
     ORDER BY {order} LIMIT :limit OFFSET :offset
 """
+WORDS = """
+    INSERT INTO search.words (word, ndoc) SELECT word, ndoc FROM ts_stat({stat})
+    ON CONFLICT (word) DO UPDATE SET ndoc = search.words.ndoc + EXCLUDED.ndoc
+"""
 HEADLINE_OPTIONS = (
     "StartSel=\ue000, StopSel=\ue001, FragmentDelimiter=\ue002, MaxFragments=2, "
     "MaxWords=35, MinWords=12"
@@ -90,24 +94,25 @@ class PostgresBackend:
                     text("DELETE FROM search.entries WHERE document_id = ANY(:ids)"), {"ids": ids}
                 )
                 self._fill(connection, report.touched)
-            else:
-                return
-        self._refresh_words()
 
     def rebuild(self, progress: bool = False) -> None:
         self.archive.migrate()
         with self.archive.engine.begin() as connection:
             connection.execute(text("DELETE FROM search.entries"))
             self._fill(connection, None)
-        self._refresh_words()
 
     def _fill(self, connection, ids) -> None:
         where = "" if ids is None else " AND d.id = ANY(:ids)"
         connection.execute(text(INSERT + ENTRY_COLUMNS + where + UPSERT), {"ids": list(ids or [])})
-
-    def _refresh_words(self) -> None:
-        with self.archive.engine.begin() as connection:
-            connection.execute(text("REFRESH MATERIALIZED VIEW search.words"))
+        if ids is None:
+            connection.execute(text("DELETE FROM search.words"))
+            connection.execute(text(WORDS.format(stat="'SELECT exact FROM search.entries'")))
+        elif ids:
+            stat = (
+                "format('SELECT exact FROM search.entries WHERE document_id = ANY(%L)',"
+                " CAST(:ids AS text[]))"
+            )
+            connection.execute(text(WORDS.format(stat=stat)), {"ids": list(ids)})
 
     def close(self) -> None:
         return None

@@ -22,6 +22,7 @@ from .whoosh_index import IndexDirectory, fold
 from .whoosh_query import Compiler, form_filter
 from .whoosh_stems import StemForms
 
+RETRY_PAUSE = 0.05
 FACETS = {"organisation": "org_set", "kind": "kind", "year": "year_set"}
 
 
@@ -76,6 +77,9 @@ class WhooshBackend:
 
     def _current_searcher(self):
         generation = self.directory.current_name()
+        if generation is None:  # perhaps a swap in progress: look again before rebuilding
+            time.sleep(RETRY_PAUSE)
+            generation = self.directory.current_name()
         if generation is None:
             self.rebuild()
             generation = self.directory.current_name()
@@ -99,8 +103,9 @@ class WhooshBackend:
         with self._lock:
             try:
                 results = self._search(self._current_searcher(), request)
-            except OSError:
+            except Exception:  # noqa: BLE001 - a rebuild elsewhere removed files under us
                 self.close()
+                time.sleep(RETRY_PAUSE)
                 results = self._search(self._current_searcher(), request)
         self._attach(results, request)
         return results

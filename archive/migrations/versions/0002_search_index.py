@@ -74,11 +74,9 @@ def upgrade() -> None:
     op.execute("CREATE INDEX entries_exact ON search.entries USING gin (exact)")
     op.execute("CREATE INDEX entries_org_keys ON search.entries USING gin (org_keys)")
     op.execute("CREATE INDEX entries_dates ON search.entries (date_earliest, date_latest)")
-    op.execute(
-        "CREATE MATERIALIZED VIEW search.words AS "
-        "SELECT word, ndoc FROM ts_stat('SELECT exact FROM search.entries')"
-    )
-    op.execute("CREATE UNIQUE INDEX words_word ON search.words (word)")
+    # The archive's own words, for "did you mean": filled by the backend as documents are
+    # indexed (ndoc counts documents as they were added; it only orders suggestions).
+    op.execute("CREATE TABLE search.words (word text PRIMARY KEY, ndoc integer NOT NULL)")
     if _available(bind, "pg_trgm"):
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         op.execute("CREATE INDEX words_trigrams ON search.words USING gin (word gin_trgm_ops)")
