@@ -57,3 +57,23 @@ def test_overview_and_timelinejs_carry_every_entry(corpus_client):
     export = corpus_client.get("/timeline.json?format=timelinejs").get_json()
     validate_timelinejs(export)
     assert len(export["events"]) == total
+
+
+def test_words_filter_goes_through_search(client):
+    """`q` on the timeline is the search's query language: stems match, phrases are exact."""
+
+    def ids(q):
+        data = client.get("/api/v1/timeline", query_string={"q": q}).get_json()
+        assert data["q_matched_by"] == "search"
+        return {
+            e["id"]
+            for section in data["sections"]
+            for year in section["years"]
+            for month in year["months"]
+            for e in month["entries"]
+        }
+
+    phrase = ids('"leave no stone unturned"')
+    assert "home-office-leave-no-stone-unturned" in phrase
+    assert "lancashire-police-lcc-joint-statement-cse" not in phrase
+    assert "nspcc-lancashire-grooming-crimes-2019" in ids("groomed")  # stemmed: grooming

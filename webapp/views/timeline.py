@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 from archive.dates import parse_date
 from archive.documents import KINDS
 from archive.queries import list_organisations
+from archive.search import MAX_PAGE, SearchRequest
 from archive.timeline import (
     BadFilter,
     Entry,
@@ -41,9 +42,17 @@ FILTER_PARAMS = [
 
 
 def _matching_ids(q: str | None) -> set[str] | None:
-    """Documents the search backend finds for ``q``; None means match words in the library."""
-    finder = getattr(archive().search, "matching_ids", None)
-    return set(finder(q)) if q and callable(finder) else None
+    """The documents a search for ``q`` finds, through the archive's search backend."""
+    if not q:
+        return None
+    found: set[str] = set()
+    for page in range(1, MAX_PAGE + 1):
+        request = SearchRequest(q=q, page=page, per_page=50, snippets=False)
+        results = archive().search.search(request)
+        found.update(hit.document_id for hit in results.hits)
+        if page >= results.pages:
+            break
+    return found
 
 
 PRECISION_WORDS = {
@@ -72,7 +81,7 @@ def day_words(iso: str) -> str:
 def _matched_by(q: str | None) -> str | None:
     if not q:
         return None
-    return "search" if callable(getattr(archive().search, "matching_ids", None)) else "words"
+    return "search"
 
 
 def _load() -> tuple[Timeline, list]:
