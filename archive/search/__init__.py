@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Protocol
 
 from .querylang import ParsedQuery, parse_query
 
@@ -47,7 +49,7 @@ class SearchRequest:
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise SearchError("the from date is after the to date")
 
-    @property
+    @cached_property
     def parsed(self) -> ParsedQuery:
         return parse_query(self.q)
 
@@ -93,7 +95,21 @@ class SearchResults:
         return min(MAX_PAGE, max(1, -(-self.total // self.request.per_page)))
 
 
-def open_backend(archive):
+class SearchBackend(Protocol):
+    """What every backend offers the archive, the web app and the command line."""
+
+    name: str
+
+    def after_build(self, report, reindex: bool = False, progress: bool = False) -> None: ...
+
+    def rebuild(self, progress: bool = False) -> None: ...
+
+    def search(self, request: SearchRequest) -> SearchResults: ...
+
+    def close(self) -> None: ...
+
+
+def open_backend(archive) -> SearchBackend:
     """The search backend the archive's configuration names (``whoosh`` or ``postgres``)."""
     name = archive.config.search_backend
     if name == "postgres":
