@@ -133,6 +133,11 @@ def _parse_text(text: str) -> ArchiveDate:
         raise InvalidDate(f"not a valid EDTF date: {text!r}") from exc
     if "/" in text and "" in text.split("/"):
         raise InvalidDate(f"open intervals are not supported: {text!r}")
+    if text.rstrip("?~%").endswith("-24") and len(text.rstrip("?~%")) == 7:
+        # Winter runs from December into the next year's February (northern hemisphere, as
+        # EDTF's other seasons); edtf 5 stops it at 31 December.
+        next_march = dt.date(earliest.year + 1, 3, 1)
+        latest = next_march - dt.timedelta(days=1)
     if latest < earliest:
         raise InvalidDate(f"interval ends before it starts: {text!r}")
     return ArchiveDate(text, earliest, latest, _precision(text), _qualifier(text))

@@ -34,6 +34,13 @@ def test_spring_is_march_to_may():
     assert (spring.earliest.isoformat(), spring.latest.isoformat()) == ("2020-03-01", "2020-05-31")
 
 
+def test_winter_runs_into_the_next_year():
+    winter = parse_date("2019-24")
+    assert (winter.earliest.isoformat(), winter.latest.isoformat()) == ("2019-12-01", "2020-02-29")
+    assert winter.in_words() == "Winter 2019"
+    assert winter.overlaps(dt.date(2020, 2, 1), None)
+
+
 def test_order_of_imprecise_dates():
     # Earliest possible day first; then wider before narrower; then certain before qualified.
     dates = ["2019-09-11?", "2019-09-11", "2019-09", "2019", "2019-21", "2019-09-01", "2019-09~"]
