@@ -107,6 +107,8 @@ class PostgresBackend:
         if ids is None:
             connection.execute(text("DELETE FROM search.words"))
             connection.execute(text(WORDS.format(stat="'SELECT exact FROM search.entries'")))
+            # Fresh statistics, or the planner scans every tsvector until autovacuum comes by.
+            connection.execute(text("ANALYZE search.entries, search.words"))
         elif ids:
             stat = (
                 "format('SELECT exact FROM search.entries WHERE document_id = ANY(%L)',"
