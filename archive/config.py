@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 
@@ -14,7 +14,6 @@ class Config:
     root: Path
     database_url: str = ""
     search_backend: str = "whoosh"
-    extra: dict = field(default_factory=dict)
 
     @property
     def documents_dir(self) -> Path:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, request, url_for
+from flask import Blueprint, abort, request
 
 from archive.diff import word_diff
 from archive.documents import KINDS
-from archive.queries import NotFound, Withdrawn, get_document, list_documents, list_organisations
+from archive.queries import Withdrawn, get_document, list_documents, list_organisations
 
 from ..serialise import (
     document_summary,
@@ -109,7 +109,6 @@ def history(doc_id: str) -> Page:
         data = {
             "document": document_summary(document),
             "versions": list(reversed(changes)),
-            "diff_url": url_for("documents.history", doc_id=doc_id),
         }
     return Page("history.html", data)
 
@@ -123,6 +122,3 @@ def _metadata_changes(older, newer) -> list[dict]:
         for k in keys
         if older.meta.get(k) != newer.meta.get(k)
     ]
-
-
-__all__ = ["bp", "NotFound"]
