@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .dates import InvalidDate, parse_date
@@ -32,6 +32,9 @@ class SourceDocument:
     body: str
     path: str
     id_line: int = 1
+    # Where each field and the body start in the file, for messages about them.
+    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+    body_line: int = 1
 
     @property
     def kind(self) -> str:
@@ -188,5 +191,7 @@ def load_document(
         body=parsed.body,
         path=display,
         id_line=parsed.lines.get("id", 1),
+        lines=parsed.lines,
+        body_line=parsed.body_line,
     )
     return document, [], doc_id

@@ -80,5 +80,7 @@ def split_front_matter(text: str) -> Parsed:
     data, lines = load_yaml_mapping("\n".join(all_lines[1:end]), offset=2)
     if not isinstance(data, dict):
         raise FrontMatterError(2, "front matter must be a mapping of field: value")
-    body = "\n".join(all_lines[end + 1 :]).strip("\n")
-    return Parsed(data=data, lines=lines, body=body, body_line=end + 2)
+    rest = all_lines[end + 1 :]
+    blank = next((i for i, line in enumerate(rest) if line), 0)  # leading blank lines
+    body = "\n".join(rest).strip("\n")
+    return Parsed(data=data, lines=lines, body=body, body_line=end + 2 + blank)
