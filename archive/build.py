@@ -1,24 +1,35 @@
-"""``archive build``: load new and changed documents into the database, keeping every version.
+"""``archive build``: record new and changed documents in the ledger, then write the database.
 
+The ledger (``documents/ledger/``) is the archive; the database is written from it. A build
+first replays the ledger (a fresh clone gets the same version numbers, hashes, archived times and
+canonical texts as every other server), then looks for files that differ from their latest entry:
 new file → version 1; changed → version N+1; unchanged → nothing written; deleted → withdrawn,
-versions kept; a file with errors → reported, its archived versions untouched. One build at a
-time: a file lock on the archive root, and on PostgreSQL an advisory lock as well.
+versions kept; a file with errors → reported, its archived versions untouched. ``locked`` (for CI)
+appends nothing and reports what would have been appended. One build at a time: a file lock on
+the archive root, and on PostgreSQL an advisory lock as well.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from .canonical import canonical_text
-from .dates import parse_date
-from .documents import SourceDocument
-from .models import Document, Organisation, Version, utcnow
+from .ledger import DocumentLedger, state_entry, version_entry, write_document_ledger
+from .ledger_db import adopt, conflicts, database_only, load_stored, write_database
+from .ledger_plan import RUN_BUILD, Change, pending_problems, plan_changes
+from .models import Organisation, utcnow
+from .problems import Problem
 from .source import SourceTree
 
 ADVISORY_LOCK_KEY = 0x41524348  # "ARCH"
+
+
+class NothingToBuild(ValueError):
+    """The source is missing: building would withdraw every document, so nothing was done."""
 
 
 @dataclass
@@ -30,19 +41,34 @@ class BuildReport:
     reinstated: list[str] = field(default_factory=list)
     withdrawn: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    replayed: list[str] = field(default_factory=list)  # written to the database from the ledger
+    adopted: list[str] = field(default_factory=list)  # written to the ledger from the database
     problems: list = field(default_factory=list)
+    live: set[str] = field(default_factory=set)  # ids published after this build
 
     @property
     def touched(self) -> list[str]:
         """Documents whose current version changed (the search index must follow)."""
-        return sorted(set(self.added + self.changed + self.reinstated))
+        replayed = [doc_id for doc_id in self.replayed if doc_id in self.live]
+        return sorted(set(self.added + self.changed + self.reinstated + replayed))
+
+    @property
+    def removed(self) -> list[str]:
+        """Documents no longer published (the search index must drop them)."""
+        replayed = [doc_id for doc_id in self.replayed if doc_id not in self.live]
+        return sorted(set(self.withdrawn + replayed))
 
     def summary(self) -> str:
-        return (
+        text = (
             f"{len(self.added)} added, {len(self.changed)} changed, "
             f"{len(self.reinstated)} reinstated, {len(self.withdrawn)} withdrawn, "
             f"{len(self.unchanged)} unchanged, {len(self.problems)} problems"
         )
+        if self.replayed:
+            text += f"; {len(self.replayed)} written to the database from the ledger"
+        if self.adopted:
+            text += f"; {len(self.adopted)} taken into the ledger from the database"
+        return text
 
 
 def _sync_organisations(session: Session, tree: SourceTree) -> None:
@@ -55,78 +81,92 @@ def _sync_organisations(session: Session, tree: SourceTree) -> None:
         session.add(org)
 
 
-def _new_version(document: Document, source: SourceDocument, number: int) -> Version:
-    canonical = canonical_text(source.body)
-    return Version(
-        document_id=document.id,
-        number=number,
-        sha256=source.content_hash(),
-        markdown=source.body,
-        meta=source.metadata,
-        canonical_text=canonical.text,
-        paragraphs=[list(pair) for pair in canonical.paragraphs],
-        archived_at=utcnow(),
-    )
-
-
-def apply_current_fields(session: Session, document: Document, metadata: dict) -> None:
-    """Copy the current version's filterable fields onto the document row."""
-    date = parse_date(metadata["date"])
-    document.kind, document.title = metadata["kind"], metadata["title"]
-    document.date_edtf, document.date_earliest, document.date_latest = (
-        date.edtf, date.earliest, date.latest,
-    )  # fmt: skip
-    keys = metadata.get("organisations") or []
-    document.organisations = [session.get(Organisation, key) for key in keys]
-
-
-def _store(session: Session, source: SourceDocument, report: BuildReport, current: dict) -> None:
-    document = session.get(Document, source.id)
-    if document is None:
-        document = Document(id=source.id, created_at=utcnow(), current_version=1)
-        session.add(document)
-        number = 1
-        report.added.append(source.id)
-    elif current[source.id] == source.content_hash():
-        if document.withdrawn_at is None:
-            report.unchanged.append(source.id)
-            document.source_path = source.path
-            return
-        number = None
-        report.reinstated.append(source.id)
-    else:
-        number = document.current_version + 1
-        (report.reinstated if document.withdrawn_at else report.changed).append(source.id)
-    document.withdrawn_at = None
-    document.source_path = source.path
-    if number is not None:
-        session.add(_new_version(document, source, number))
-        document.current_version = number
-    apply_current_fields(session, document, source.metadata)
-
-
-def run_build(session: Session, tree: SourceTree) -> BuildReport:
-    """Apply the source tree to the database inside the caller's transaction."""
+def run_build(
+    session: Session,
+    tree: SourceTree,
+    ledgers: dict[str, DocumentLedger],
+    ledger_folder: Path,
+    locked: bool = False,
+) -> BuildReport:
+    """Bring ledger and database up to the source tree, inside the caller's transaction."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
     report = BuildReport(problems=list(tree.problems))
     _sync_organisations(session, tree)
     session.flush()
-    current = dict(
-        session.execute(
-            select(Version.document_id, Version.sha256).join(
-                Document,
-                (Document.id == Version.document_id) & (Document.current_version == Version.number),
-            )
-        ).all()
-    )
-    for source in tree.documents.values():
-        _store(session, source, report, current)
-    for document in session.scalars(select(Document).where(Document.withdrawn_at.is_(None))):
-        if document.id in tree.documents or document.id in tree.failed_ids:
+    stored = load_stored(session)
+    held = _reconcile(session, ledgers, stored, report, locked)
+    paths = {k: s.document.source_path for k, s in stored.items() if s.document}
+    changes, report.unchanged = plan_changes(tree, ledgers, held, paths)
+    withdrawals = [c for c in changes if c.kind == "withdrawn"]
+    if withdrawals and not tree.documents and not tree.failed_paths:
+        raise NothingToBuild(
+            f"documents/ holds no documents, but {len(withdrawals)} are archived and live;"
+            " nothing was withdrawn (is the folder checked out?)"
+        )
+    if locked:
+        report.problems += pending_problems(changes, ledgers)
+    else:
+        _record(changes, ledgers, report)
+    for ledger in ledgers.values():
+        if ledger.dirty:
+            write_document_ledger(ledger_folder, ledger)
+    own = set(report.added + report.changed + report.reinstated + report.withdrawn)
+    for doc_id, ledger in sorted(ledgers.items()):
+        if doc_id in held or not ledger.trusted or ledger.latest is None:
             continue
-        if document.source_path in tree.failed_paths:
-            continue
-        document.withdrawn_at = utcnow()
-        report.withdrawn.append(document.id)
+        source = tree.documents.get(doc_id)
+        moved = write_database(session, ledger, stored.get(doc_id), source and source.path)
+        if moved and doc_id not in own:
+            report.replayed.append(doc_id)
+        if ledger.withdrawn_entry is None:
+            report.live.add(doc_id)
+    report.problems.sort()
     return report
+
+
+def _reconcile(session, ledgers, stored, report: BuildReport, locked: bool) -> set[str]:
+    """Check each ledger against the database; adopt what only the database has. Returns the
+    ids left alone this build (an untrusted ledger, or a conflict with the database)."""
+    held = set()
+    for doc_id in sorted(set(ledgers) | set(stored)):
+        ledger = ledgers.setdefault(doc_id, DocumentLedger(doc_id, _ledger_display(doc_id)))
+        if not ledger.trusted:
+            held.add(doc_id)
+            continue
+        line = max(len(ledger.entries), 1)
+        messages = conflicts(ledger, stored.get(doc_id))
+        if not messages and database_only(ledger, stored.get(doc_id)):
+            if locked:
+                messages = [f"the database holds versions the ledger lacks; {RUN_BUILD}"]
+            else:
+                adopt(session, ledger, stored[doc_id])
+                report.adopted.append(doc_id)
+        if messages:
+            held.add(doc_id)
+            report.problems += [Problem(ledger.display, line, m) for m in messages]
+    return held
+
+
+def _ledger_display(doc_id: str) -> str:
+    return f"documents/ledger/{doc_id}.jsonl"
+
+
+def _record(changes: list[Change], ledgers: dict[str, DocumentLedger], report) -> None:
+    """Append one entry per change, all stamped with this build's time."""
+    now = utcnow()
+    for change in changes:
+        ledger = ledgers.setdefault(
+            change.doc_id, DocumentLedger(change.doc_id, _ledger_display(change.doc_id))
+        )
+        source = change.source
+        if change.new_version:
+            number = ledger.latest.version + 1 if ledger.latest else 1
+            canonical = canonical_text(source.body)
+            ledger.append(
+                version_entry(number, source.metadata, source.body, source.path, now, canonical)
+            )
+        else:
+            path = source.path if source else None
+            ledger.append(state_entry(change.kind, ledger.latest.version, now, path))
+        getattr(report, change.kind).append(change.doc_id)

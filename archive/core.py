@@ -10,8 +10,10 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from . import db
-from .build import BuildReport, run_build
+from .build import BuildReport, NothingToBuild, run_build
 from .config import Config, load_config
+from .ledger import DocumentLedger, ledger_dir, read_ledger
+from .ledger_plan import pending_problems, plan_changes
 from .source import SourceTree, read_source
 
 
@@ -62,27 +64,79 @@ class Archive:
     def read_source(self, progress: bool = False) -> SourceTree:
         return read_source(self.config.documents_dir, self.config.root, progress=progress)
 
+    def read_ledger(self) -> dict[str, DocumentLedger]:
+        return read_ledger(self.config.documents_dir, self.config.root)
+
     def check(self) -> list:
-        """Validate ``documents/``; return the problems (empty when all is well)."""
-        return self.read_source().problems
+        """Validate ``documents/`` and its ledger; return the problems (empty when all is well).
+
+        Once the archive has a ledger, a file that differs from its latest entry is a problem
+        too: the change must be built and its ledger entry committed with it.
+        """
+        tree = self.read_source()
+        ledgers = self.read_ledger()
+        problems = list(tree.problems)
+        for ledger in ledgers.values():
+            problems += ledger.problems
+        if ledger_dir(self.config.documents_dir).is_dir():
+            held = {doc_id for doc_id, ledger in ledgers.items() if not ledger.trusted}
+            changes, _ = plan_changes(tree, ledgers, held)
+            problems += pending_problems(changes, ledgers)
+        return sorted(problems)
 
     def build(
-        self, progress: bool = False, reindex: bool = False, timeout: float = 600
+        self,
+        progress: bool = False,
+        reindex: bool = False,
+        timeout: float = 600,
+        locked: bool = False,
     ) -> BuildReport:
-        """Load new and changed documents, keep every version, then update the search index."""
+        """Record new and changed documents in the ledger, write the database from the ledger,
+        then update the search index. ``locked`` appends nothing (for CI)."""
+        self._require_source()
         self.config.instance_dir.mkdir(parents=True, exist_ok=True)
         try:
             with FileLock(str(self.config.lock_file), timeout=timeout):
                 self.migrate()
                 tree = self.read_source(progress=progress)
+                ledgers = self.read_ledger()
                 with self.transaction() as session:
-                    report = run_build(session, tree)
+                    report = run_build(
+                        session, tree, ledgers, ledger_dir(self.config.documents_dir), locked
+                    )
+                for ledger in ledgers.values():
+                    report.problems += ledger.problems
+                report.problems.sort()
                 self.search.after_build(report, reindex=reindex, progress=progress)
                 return report
         except Timeout:
             raise BuildInProgress(
                 f"another build is running (lock {self.config.lock_file}); try again when it ends"
             ) from None
+        except NothingToBuild as exc:
+            raise ArchiveError(str(exc)) from None
+
+    def _require_source(self) -> None:
+        """Refuse to build from a missing source: it would withdraw every document."""
+        if not self.config.documents_dir.is_dir():
+            raise ArchiveError(
+                f"{self.config.documents_dir} is not a folder: nothing to build from,"
+                " and nothing was withdrawn"
+            )
+        if not self.config.organisations_file.is_file():
+            raise ArchiveError(
+                f"{self.config.organisations_file} is missing: every document names its"
+                " organisations there; nothing was built or withdrawn"
+            )
+
+    def verify(self) -> list:
+        """Check the ledger's hash chains, every version's hashes and canonical text, and the
+        database against the ledger; return one problem per thing wrong."""
+        from .verify import verify
+
+        self.migrate()
+        with self.session() as session:
+            return verify(session, self.read_ledger())
 
     @cached_property
     def search(self):
@@ -99,21 +153,22 @@ class Archive:
             self.engine.dispose()
 
     def export(self, path: Path) -> None:
-        """Write every organisation, document and version to one portable file."""
+        """Write every organisation and every document's ledger to one portable file."""
         from .exchange import export_file
 
         self.migrate()
         with self.session() as session:
-            export_file(session, Path(path))
+            export_file(session, self.read_ledger(), Path(path))
 
     def import_(self, path: Path) -> int:
-        """Restore an export into an empty database, then rebuild the search index from it."""
-        from .exchange import ImportRefused, import_file
+        """Restore an export into an empty archive (ledger and database), then index it."""
+        from .exchange import ImportRefused, import_data, read_export
 
         self.migrate()
         try:
+            data = read_export(Path(path))
             with self.transaction() as session:
-                count = import_file(session, Path(path))
+                count = import_data(session, data, ledger_dir(self.config.documents_dir))
         except ImportRefused as exc:
             raise ArchiveError(f"{path}: {exc}") from None
         except OSError as exc:

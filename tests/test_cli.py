@@ -37,7 +37,8 @@ def test_build_reports_what_it_did(archive_root, run_cli):
     first = run_cli(archive_root, "build")
     assert first.exit_code == 0, first.output
     count = len(list((archive_root / "documents").glob("*.md")))
-    assert f"{count} added" in first.output
+    assert f"0 added, 0 changed, 0 reinstated, 0 withdrawn, {count} unchanged" in first.output
+    assert f"{count} written to the database from the ledger" in first.output
     second = run_cli(archive_root, "build")
     assert f"0 added, 0 changed, 0 reinstated, 0 withdrawn, {count} unchanged" in second.output
 

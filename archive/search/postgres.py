@@ -88,8 +88,8 @@ class PostgresBackend:
             count = connection.scalar(text("SELECT count(*) FROM search.entries"))
             if not count:
                 self._fill(connection, None)
-            elif report.touched or report.withdrawn:
-                ids = list(report.touched) + list(report.withdrawn)
+            elif report.touched or report.removed:
+                ids = list(report.touched) + list(report.removed)
                 connection.execute(
                     text("DELETE FROM search.entries WHERE document_id = ANY(:ids)"), {"ids": ids}
                 )

@@ -46,7 +46,7 @@ class WhooshBackend:
         if reindex or self.directory.current_name() is None:
             self.rebuild(progress=progress)
             return
-        touched, removed = report.touched, report.withdrawn
+        touched, removed = report.touched, report.removed
         if not touched and not removed:
             return
         with self.archive.session() as session:
