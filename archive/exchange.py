@@ -1,66 +1,61 @@
 """``archive export`` / ``archive import``: one portable JSON file, lossless and deterministic.
 
-Export → import into an empty database → export gives the same bytes, on any backend: keys are
-sorted, rows are ordered by their natural keys and times are written as UTC with microseconds.
+Format 2 carries each document's ledger entries exactly (the ledger is the archive); importing
+writes them back as the ledger files, byte for byte, and writes the database from them, so
+export → import into an empty archive → export gives the same bytes, on any backend. Every entry
+is checked as a build checks it, and more: the hash chain, each version's SHA-256, its canonical
+text recomputed from its body. Format 1 files (before the ledger) still import.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .build import apply_current_fields
-from .documents import version_hash
-from .models import Document, Organisation, Version
+from .canonical import Canonical
+from .ledger import (
+    DocumentLedger,
+    Entry,
+    dumps,
+    entry_problems,
+    parse_time,
+    state_entry,
+    version_entry,
+    write_document_ledger,
+)
+from .ledger_db import adopt, load_stored, write_database
+from .models import Document, Organisation
+from .verify import canonical_problems
 
 FORMAT = "inquiry-archive-export"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 class ImportRefused(ValueError):
     """The file cannot be imported here; nothing was written."""
 
 
-def _time(value: dt.datetime | None) -> str | None:
-    return value.astimezone(dt.UTC).isoformat(timespec="microseconds") if value else None
-
-
-def _parse_time(value: str | None) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(value).astimezone(dt.UTC) if value else None
-
-
-def _version_row(version: Version) -> dict:
-    return {
-        "number": version.number,
-        "sha256": version.sha256,
-        "archived_at": _time(version.archived_at),
-        "metadata": version.meta,
-        "markdown": version.markdown,
-        "canonical_text": version.canonical_text,
-        "paragraphs": version.paragraphs,
-    }
-
-
-def export_data(session: Session) -> dict:
+def export_data(session: Session, ledgers: dict[str, DocumentLedger]) -> dict:
+    """Organisations and every document's ledger; a document only the database knows (an
+    archive not built since the ledger arrived) is exported as its ledger would be."""
+    stored = load_stored(session)
+    documents = []
+    for doc_id in sorted(set(ledgers) | set(stored)):
+        ledger = ledgers.get(doc_id) or DocumentLedger(doc_id, doc_id)
+        if doc_id in stored and ledger.trusted:
+            adopt(session, ledger, stored[doc_id])  # in memory: export writes no ledger file
+        document = stored[doc_id].document if doc_id in stored else None
+        documents.append(
+            {
+                "id": doc_id,
+                "source_path": document.source_path if document else ledger.path,
+                "ledger": [entry.data for entry in ledger.entries],
+            }
+        )
     organisations = session.scalars(select(Organisation).order_by(Organisation.key))
-    versions: dict[str, list[dict]] = {}
-    for version in session.scalars(select(Version).order_by(Version.document_id, Version.number)):
-        versions.setdefault(version.document_id, []).append(_version_row(version))
-    documents = [
-        {
-            "id": document.id,
-            "source_path": document.source_path,
-            "created_at": _time(document.created_at),
-            "withdrawn_at": _time(document.withdrawn_at),
-            "current_version": document.current_version,
-            "versions": versions.get(document.id, []),
-        }
-        for document in session.scalars(select(Document).order_by(Document.id))
-    ]
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -72,64 +67,92 @@ def export_data(session: Session) -> dict:
     }
 
 
-def export_file(session: Session, path: Path) -> None:
-    text = json.dumps(export_data(session), ensure_ascii=False, sort_keys=True, indent=1)
-    path.write_text(text + "\n", encoding="utf-8")
+def export_file(session: Session, ledgers: dict[str, DocumentLedger], path: Path) -> None:
+    data = export_data(session, ledgers)
+    path.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n", "utf-8")
 
 
-def _check_header(data: object) -> dict:
+def read_export(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ImportRefused("not an archive export file (not UTF-8 text)") from None
+    except ValueError as exc:
+        raise ImportRefused(f"not an archive export file (not JSON: {exc})") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ImportRefused("not an archive export file (format marker missing)")
-    if data.get("format_version") != FORMAT_VERSION:
+    if data.get("format_version") not in (1, FORMAT_VERSION):
         raise ImportRefused(f"unsupported export format version {data.get('format_version')!r}")
     return data
 
 
-def _import_document(session: Session, row: dict) -> None:
-    document = Document(
-        id=row["id"],
-        source_path=row["source_path"],
-        created_at=_parse_time(row["created_at"]),
-        withdrawn_at=_parse_time(row["withdrawn_at"]),
-        current_version=row["current_version"],
-    )
-    session.add(document)
-    current = None
-    for item in row["versions"]:
-        if version_hash(item["metadata"], item["markdown"]) != item["sha256"]:
-            where = f"{row['id']} v{item['number']}"
-            raise ImportRefused(f"{where}: SHA-256 does not match its content")
-        version = Version(
-            document_id=row["id"],
-            number=item["number"],
-            sha256=item["sha256"],
-            markdown=item["markdown"],
-            meta=item["metadata"],
-            canonical_text=item["canonical_text"],
-            paragraphs=item["paragraphs"],
-            archived_at=_parse_time(item["archived_at"]),
-        )
-        session.add(version)
-        if item["number"] == row["current_version"]:
-            current = item["metadata"]
-    if current is None:
-        raise ImportRefused(f"{row['id']}: current version {row['current_version']} is missing")
-    apply_current_fields(session, document, current)
-
-
-def import_file(session: Session, path: Path) -> int:
-    """Load an export into an empty database; return the number of documents imported."""
+def import_data(session: Session, data: dict, ledger_folder: Path) -> int:
+    """Load an export into an empty archive (database and ledger); return the documents count."""
     if session.scalar(select(Document.id).limit(1)) is not None:
         raise ImportRefused("the database already holds documents; import needs an empty archive")
+    if any(ledger_folder.glob("*.jsonl")):
+        raise ImportRefused(
+            f"{ledger_folder} already holds a ledger; import needs an empty archive"
+        )
     try:
-        data = _check_header(json.loads(path.read_text(encoding="utf-8")))
+        ledgers = [_checked_ledger(row, data["format_version"]) for row in data["documents"]]
+        ids = [ledger.doc_id for ledger in ledgers]
+        duplicates = sorted({doc_id for doc_id in ids if ids.count(doc_id) > 1})
+        if duplicates:
+            raise ImportRefused(f"document {duplicates[0]!r} appears more than once")
         for org in data["organisations"]:
             session.add(Organisation(**org))
         session.flush()
-        for row in data["documents"]:
-            _import_document(session, row)
-    except (KeyError, TypeError, ValueError) as exc:
-        if isinstance(exc, ImportRefused):
-            raise
-        raise ImportRefused(f"malformed export file: {exc}") from exc
-    return len(data["documents"])
+        for row, ledger in zip(data["documents"], ledgers, strict=True):
+            write_database(session, ledger, None, row["source_path"])
+    except ImportRefused:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ImportRefused(f"malformed export file: {type(exc).__name__}: {exc}") from None
+    session.flush()
+    for ledger in ledgers:
+        write_document_ledger(ledger_folder, ledger)
+    return len(ledgers)
+
+
+def _checked_ledger(row: dict, format_version: int) -> DocumentLedger:
+    doc_id = row["id"]
+    ledger = DocumentLedger(doc_id, f"documents/ledger/{doc_id}.jsonl")
+    entries = row["ledger"] if format_version == 2 else _entries_from_versions(row)
+    for data in entries:
+        line = dumps(data)
+        entry = Entry(data, line, len(ledger.entries) + 1)
+        problems = entry_problems(entry, ledger)
+        if not problems and entry.event == "version":
+            problems = [p.message for p in canonical_problems(ledger, entry)]
+        if problems:
+            raise ImportRefused(f"{doc_id}, ledger entry {entry.lineno}: {problems[0]}")
+        ledger.entries.append(entry)
+    if ledger.latest is None:
+        raise ImportRefused(f"{doc_id}: no versions")
+    return ledger
+
+
+def _entries_from_versions(row: dict) -> list[dict]:
+    """A format 1 document (database rows) as the ledger entries a build would have written."""
+    scratch = DocumentLedger(row["id"], row["id"])
+    for item in row["versions"]:
+        canonical = Canonical(item["canonical_text"], [tuple(p) for p in item["paragraphs"]])
+        scratch.append(
+            version_entry(
+                item["number"],
+                item["metadata"],
+                item["markdown"],
+                row["source_path"],
+                parse_time(item["archived_at"]),
+                canonical,
+            )
+        )
+        if item["sha256"] != scratch.latest.data["sha256"]:
+            raise ImportRefused(
+                f"{row['id']} v{item['number']}: SHA-256 does not match its content"
+            )
+    if row.get("withdrawn_at") and scratch.latest:
+        withdrawn_at = parse_time(row["withdrawn_at"])
+        scratch.append(state_entry("withdrawn", scratch.latest.version, withdrawn_at, None))
+    return [entry.data for entry in scratch.entries]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -43,9 +44,72 @@ def test_export_import_export_is_byte_identical(history_archive, tmp_path, make_
     data = json.loads(first.read_text(encoding="utf-8"))
     assert imported == len(data["documents"])
     statement = next(d for d in data["documents"] if d["id"] == STATEMENT)
-    assert [v["number"] for v in statement["versions"]] == [1, 2]
-    withdrawn = [d["id"] for d in data["documents"] if d["withdrawn_at"]]
+    assert [(e["event"], e["version"]) for e in statement["ledger"]] == [
+        ("version", 1),
+        ("version", 2),
+    ]
+    withdrawn = [d["id"] for d in data["documents"] if d["ledger"][-1]["event"] == "withdrawn"]
     assert withdrawn == ["home-office-leave-no-stone-unturned"]
+
+
+def test_import_writes_the_ledger_byte_for_byte(history_archive, archive_root, tmp_path, run_cli):
+    dump = tmp_path / "dump.json"
+    history_archive.export(dump)
+    target = tmp_path / "target"
+    (target / "documents").mkdir(parents=True)
+    assert run_cli(target, "import", str(dump)).exit_code == 0
+    source_ledger = archive_root / "documents" / "ledger"
+    names = sorted(p.name for p in source_ledger.glob("*.jsonl"))
+    assert sorted(p.name for p in (target / "documents" / "ledger").glob("*.jsonl")) == names
+    for name in names:
+        imported = (target / "documents" / "ledger" / name).read_bytes()
+        assert imported == (source_ledger / name).read_bytes(), name
+    verified = run_cli(target, "verify")
+    assert verified.exit_code == 0, verified.output
+
+
+def _format_1(data: dict) -> dict:
+    """The same archive as a format 1 export (before the ledger): database rows per version."""
+    documents = []
+    for row in data["documents"]:
+        versions = [e for e in row["ledger"] if e["event"] == "version"]
+        last = row["ledger"][-1]
+        documents.append(
+            {
+                "id": row["id"],
+                "source_path": row["source_path"],
+                "created_at": versions[0]["archived_at"],
+                "withdrawn_at": last["archived_at"] if last["event"] == "withdrawn" else None,
+                "current_version": versions[-1]["version"],
+                "versions": [
+                    {
+                        "number": v["version"],
+                        "sha256": v["sha256"],
+                        "archived_at": v["archived_at"],
+                        "metadata": v["metadata"],
+                        "markdown": v["body"],
+                        "canonical_text": v["canonical"]["text"],
+                        "paragraphs": v["canonical"]["paragraphs"],
+                    }
+                    for v in versions
+                ],
+            }
+        )
+    return {**data, "format_version": 1, "documents": documents}
+
+
+def test_a_format_1_export_still_imports(history_archive, tmp_path, make_archive):
+    dump, old = tmp_path / "dump.json", tmp_path / "old.json"
+    history_archive.export(dump)
+    data = json.loads(dump.read_text(encoding="utf-8"))
+    old.write_text(json.dumps(_format_1(data)), encoding="utf-8")
+    empty_root = tmp_path / "empty"
+    (empty_root / "documents").mkdir(parents=True)
+    target = make_archive(empty_root, f"sqlite:///{tmp_path / 'target.sqlite3'}")
+    assert target.import_(old) == len(data["documents"])
+    again = tmp_path / "again.json"
+    target.export(again)
+    assert again.read_bytes() == dump.read_bytes()
 
 
 @pytest.mark.postgres
@@ -62,8 +126,9 @@ def test_sqlite_to_postgres_round_trip_is_byte_identical(
     exported = {d["id"]: d for d in json.loads(first.read_text(encoding="utf-8"))["documents"]}
     client = create_app({"TESTING": True}, archive=target).test_client()
     served = client.get(f"/api/v1/documents/{STATEMENT}/v1").get_json()
-    assert served["version"]["sha256"] == exported[STATEMENT]["versions"][0]["sha256"]
-    assert served["canonical_text"] == exported[STATEMENT]["versions"][0]["canonical_text"]
+    first_version = exported[STATEMENT]["ledger"][0]
+    assert served["version"]["sha256"] == first_version["sha256"]
+    assert served["canonical_text"] == first_version["canonical"]["text"]
 
 
 def test_import_refuses_a_database_that_holds_documents(archive, tmp_path):
@@ -73,19 +138,57 @@ def test_import_refuses_a_database_that_holds_documents(archive, tmp_path):
         archive.import_(dump)
 
 
-def test_import_refuses_tampered_content_and_writes_nothing(archive, tmp_path, make_archive):
+def _empty_target(tmp_path, make_archive):
+    empty_root = tmp_path / "empty"
+    (empty_root / "documents").mkdir(parents=True)
+    return make_archive(empty_root, f"sqlite:///{tmp_path / 'target.sqlite3'}"), empty_root
+
+
+def _tampered(archive, tmp_path, change) -> object:
     dump = tmp_path / "dump.json"
     archive.export(dump)
     data = json.loads(dump.read_text(encoding="utf-8"))
-    data["documents"][0]["versions"][0]["markdown"] += " (tampered)"
+    change(data)
     dump.write_text(json.dumps(data), encoding="utf-8")
-    empty_root = tmp_path / "empty"
-    (empty_root / "documents").mkdir(parents=True)
-    target = make_archive(empty_root, f"sqlite:///{tmp_path / 'target.sqlite3'}")
-    with pytest.raises(ArchiveError, match="SHA-256 does not match"):
+    return dump
+
+
+def _first_entry(data: dict) -> dict:
+    return data["documents"][0]["ledger"][0]
+
+
+def _statement(data: dict) -> dict:
+    return next(row for row in data["documents"] if row["id"] == STATEMENT)
+
+
+def _forge_canonical(data: dict) -> None:
+    """Forged words that a permalink would show, with their own SHA-256 made to match."""
+    canonical = _first_entry(data)["canonical"]
+    canonical["text"] = canonical["text"].replace("the", "no", 1)
+    canonical["sha256"] = hashlib.sha256(canonical["text"].encode()).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: _first_entry(d).update(body=_first_entry(d)["body"] + " (x)"), "SHA-256"),
+        (_forge_canonical, "canonical text"),
+        (lambda d: d["documents"].append(d["documents"][0]), "more than once"),
+        (lambda d: _statement(d)["ledger"].reverse(), "hash chain broken"),
+        (lambda d: _first_entry(d).pop("archived_at"), "lacks archived_at"),
+    ],
+    ids=["body", "canonical-text", "duplicate-document", "reordered", "missing-field"],
+)
+def test_import_refuses_tampered_or_broken_files_and_writes_nothing(
+    history_archive, tmp_path, make_archive, change, message
+):
+    dump = _tampered(history_archive, tmp_path, change)
+    target, root = _empty_target(tmp_path, make_archive)
+    with pytest.raises(ArchiveError, match=message):
         target.import_(dump)
     target.export(tmp_path / "after.json")
     assert json.loads((tmp_path / "after.json").read_text())["documents"] == []
+    assert not (root / "documents" / "ledger").exists()
 
 
 @pytest.mark.parametrize(
