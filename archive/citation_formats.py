@@ -27,8 +27,8 @@ def _bibtex_key(key: str) -> str:
 
 def _how_published(citable: Citable, site: str) -> str:
     parts = [site]
-    if citable.version is not None:
-        parts.append(f"version {citable.version}")
+    if citable.designation:
+        parts.append(citable.designation)
     if citable.pinpoint:
         label = "paras" if "–" in citable.pinpoint else "para"
         parts.append(f"{label} {citable.pinpoint}")
@@ -87,7 +87,7 @@ def ris(item: dict, citable: Citable) -> str:
         ],
     }
     if citable.version is not None:
-        record["edition"] = f"version {citable.version}"
+        record["edition"] = citable.designation
     return rispy.dumps([record], implementation=_RisWriter).lstrip("\n")
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 from .citation_formats import bibtex, ris
 from .citation_rules import apa_quotation, oscola_quotation
@@ -46,6 +47,15 @@ class Citable:
     quote: str | None = None
     speaker: str | None = None
     source: dict = field(default_factory=dict)
+    sha256: str | None = None  # the version's hash, so a reader can check the cited text
+
+    @property
+    def designation(self) -> str | None:
+        """The version and, when known, its short hash: ``version 2, sha256:9acec09e``."""
+        if self.version is None:
+            return None
+        short = f", sha256:{self.sha256[:8]}" if self.sha256 else ""
+        return f"version {self.version}{short}"
 
     @property
     def pinpoint(self) -> str | None:
@@ -97,6 +107,8 @@ def csl_item(citable: Citable) -> dict:
     }
     if citable.version is not None:
         item["version"] = str(citable.version)
+        if citable.sha256:
+            item["version"] += f" (sha256:{citable.sha256[:8]})"
     if citable.pinpoint:
         item["locator"] = citable.pinpoint  # the schema allows a locator on the item itself
     notes = []
@@ -124,8 +136,24 @@ def cite(citable: Citable, style: str) -> list[dict]:
     return _prose(style, item, citable)
 
 
+SITE_PATTERN = re.compile(re.escape(SITE_NAME), re.IGNORECASE)
+
+
+def _designated(text: str, citable: Citable) -> str:
+    """Name the version and its short hash right after the site, as the BibTeX entry does:
+    CSL styles print no version for web pages, and a cited version must be checkable."""
+    if not citable.sha256 or citable.version is None:
+        return text
+    return SITE_PATTERN.sub(lambda m: f"{m[0]}, {citable.designation}", text, count=1)
+
+
 def _prose(style: str, item: dict, citable: Citable) -> list[dict]:
     rendered = render(style, item, citable.pinpoint)
+    rendered = replace(
+        rendered,
+        note=_designated(rendered.note, citable),
+        bibliography=_designated(rendered.bibliography, citable),
+    )
     if style == "oscola":
         entries = [
             {"kind": "note", "label": "Footnote", "text": rendered.note},
@@ -190,6 +218,7 @@ def citable_for(
         quote=quote,
         speaker=meta.get("speaker"),
         source=meta.get("source") or {},
+        sha256=version.sha256 if versioned else None,
     )
 
 

@@ -6,6 +6,7 @@ from flask import url_for
 
 from archive.canonical import render_html
 from archive.dates import parse_date
+from archive.ledger import short_hash
 from archive.models import Document, Organisation, Version
 from archive.queries import DocumentView
 
@@ -87,6 +88,7 @@ def version_summary(version: Version) -> dict:
     return {
         "number": version.number,
         "sha256": version.sha256,
+        "short_hash": short_hash(version.sha256),
         "archived_at": version.archived_at.isoformat(timespec="seconds"),
         "url": url_for("documents.version", doc_id=version.document_id, number=version.number),
     }
