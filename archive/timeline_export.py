@@ -20,6 +20,7 @@ from icalendar import Calendar, Event
 from .dates import ArchiveDate
 from .timeline import Entry, Timeline, document_path, quote_path
 from .timeline_relation import eras
+from .xmltext import xml_safe
 
 CSV_FIELDS = [
     "number", "section", "id", "title", "kind", "date_edtf", "date_in_words", "precision",
@@ -147,19 +148,24 @@ def to_ics(timeline: Timeline, base_url: str = "", host: str = "inquiry-archive"
     return calendar.to_ical()
 
 
+def _text(text: str) -> str:
+    # iCalendar forbids the control characters XML forbids, and DEL too (RFC 5545, 3.3.11).
+    return xml_safe(text).replace("\x7f", "\ufffd")
+
+
 def _event(entry: Entry, base_url: str, host: str) -> Event:
     date = entry.date
     event = Event()
     event.add("uid", f"{entry.id}@{host}")
     event.add("dtstamp", entry.archived_at)
     note = f" ({date.qualifier} date)" if date.qualifier else ""
-    event.add("summary", entry.title + note)
+    event.add("summary", _text(entry.title + note))
     event.add("dtstart", date.earliest)
     event.add("dtend", date.latest + dt.timedelta(days=1))  # all-day: the end is exclusive
     lines = [f"Date: {date.in_words()}", entry.relation.capitalize(), one_line(entry)]
     if entry.organisations:
         lines.insert(1, "Organisations: " + ", ".join(o.name for o in entry.organisations))
-    event.add("description", "\n".join(line for line in lines if line))
+    event.add("description", _text("\n".join(line for line in lines if line)))
     event.add("url", base_url + document_path(entry.id))
     event.add("categories", [entry.kind])
     return event

@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 
 from .timeline import Entry, Timeline
 from .timeline_relation import AXIS_END, AXIS_START, eras
+from .xmltext import xml_safe
 
 WIDTH, PAD = 960, 16
 HEADER, LANE, FOOTER = 30, 18, 34
@@ -51,7 +52,7 @@ def assign_lanes(entries: list[Entry]) -> dict[str, int]:
 
 
 def render_svg(timeline: Timeline, title: str = "Overview of the timeline") -> str:
-    """The overview as an SVG document fragment (well-formed XML)."""
+    """The overview as an SVG document fragment (well-formed XML, whatever the titles hold)."""
     entries = timeline.entries
     lanes = assign_lanes(entries)
     height = HEADER + LANE * max(1, max(lanes.values(), default=0) + 1) + FOOTER
@@ -89,7 +90,8 @@ def render_svg(timeline: Timeline, title: str = "Overview of the timeline") -> s
     for entry in entries:
         _mark(svg, entry, HEADER + LANE * lanes[entry.id] + LANE / 2)
     _axis(svg, axis_y)
-    return ET.tostring(svg, encoding="unicode")
+    # ElementTree writes control characters as they are, which no XML parser reads back.
+    return xml_safe(ET.tostring(svg, encoding="unicode"))
 
 
 def _eras(svg: ET.Element, timeline: Timeline, height: int) -> None:

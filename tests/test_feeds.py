@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import feedparser
+import pytest
+
+from tests.hostile import CLEANED, SECURITY_HEADERS, archive_text_xml_cannot_hold
 
 STONE = "home-office-leave-no-stone-unturned"
 
@@ -47,3 +50,36 @@ def test_search_feed_with_bad_parameters_is_400(client):
     assert client.get("/search.atom?q=x&org=nobody").status_code == 400
     empty = parse(client.get("/search.atom?q=zzzzqqq"))
     assert empty.entries == []
+
+
+@pytest.mark.parametrize(
+    ("url", "character"),
+    [
+        ("/search.atom?q=%01", "U+0001"),
+        ("/search.atom?q=leave&org=%0B", "U+000B"),
+        ("/feeds/documents.atom?q=%EF%BF%BE", "U+FFFE"),  # a non-character
+        ("/feeds/documents.atom?x%00y=1", "U+0000"),  # in a parameter's name
+    ],
+)
+def test_feeds_refuse_parameters_xml_cannot_hold(client, url, character):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert response.mimetype == "text/html"
+    assert all(name in response.headers for name in SECURITY_HEADERS)
+    message = response.get_data(as_text=True)
+    assert character in message and "remove it" in message
+
+
+def test_feeds_take_tabs_and_newlines(client):
+    feed = parse(client.get("/search.atom?q=leave%09no%0Astone"))
+    assert feed.entries[0].link == f"http://localhost/documents/{STONE}/v1"
+
+
+def test_feeds_survive_archived_text_xml_cannot_hold(client, sqlite_archive):
+    archive_text_xml_cannot_hold(sqlite_archive, STONE)
+    feed = parse(client.get("/feeds/documents.atom"))
+    entry = next(e for e in feed.entries if e.link.endswith(f"/{STONE}/v1"))
+    assert entry.title == f"New: {CLEANED}"
+    assert entry.summary == CLEANED
+    found = parse(client.get("/search.atom?q=%22leave+no+stone+unturned%22"))
+    assert found.entries[0].title == CLEANED

@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from icalendar import Calendar
 
+from tests.hostile import CLEANED, SECURITY_HEADERS, archive_text_xml_cannot_hold
 from tests.test_timeline import AFTER, HEARINGS, ORDER, app  # noqa: F401  (the fixture corpus app)
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -216,3 +217,22 @@ def test_openapi_describes_the_timeline(client):
     params = {p["name"] for p in paths["/api/v1/timeline"]["get"]["parameters"]}
     assert params == {"org", "kind", "from", "to", "q"}
     assert "/timeline.json" in paths and "/timeline.ics" in paths
+
+
+def test_svg_and_calendar_stay_valid_whatever_an_archived_title_holds(client):
+    archive_text_xml_cannot_hold(client.application.extensions["archive"], "fx-day-2019-a")
+    standalone = client.get("/timeline.svg")
+    assert standalone.status_code == 200
+    root = ET.fromstring(standalone.data)  # raises if the SVG is not well-formed XML
+    assert any(CLEANED in (title.text or "") for title in root.iter(f"{SVG}title"))
+    assert CLEANED in _marks(_svg(client))["fx-day-2019-a"].find(f"{SVG}title").text
+    calendar = Calendar.from_ical(client.get("/timeline.ics").data)
+    summaries = {str(e["uid"]).split("@")[0]: str(e["summary"]) for e in calendar.walk("VEVENT")}
+    assert summaries["fx-day-2019-a"] == CLEANED
+
+
+def test_svg_refuses_parameters_xml_cannot_hold(client):
+    response = client.get("/timeline.svg?q=%01")
+    assert response.status_code == 400
+    assert all(name in response.headers for name in SECURITY_HEADERS)
+    assert "U+0001" in response.get_data(as_text=True)

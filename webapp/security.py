@@ -1,8 +1,14 @@
-"""Security headers on every response: a strict Content-Security-Policy and friends."""
+"""Security headers on every response (a strict Content-Security-Policy and friends), and
+refusal of parameters XML cannot hold.
+"""
 
 from __future__ import annotations
 
-from flask import Flask
+from functools import wraps
+
+from flask import Flask, abort, request
+
+from archive.xmltext import first_not_xml
 
 CSP = "; ".join(
     [
@@ -25,6 +31,25 @@ def _headers(response):
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
     return response
+
+
+def xml_params(view):
+    """Refuse (400) parameters holding characters XML cannot hold: this view answers in XML."""
+
+    @wraps(view)
+    def checked(*args, **kwargs):
+        for name, value in request.args.items(multi=True):
+            bad = first_not_xml(name + value)
+            if bad is not None:
+                which = f"parameter {name!r}" if first_not_xml(name) is None else "a parameter name"
+                abort(
+                    400,
+                    f"The {which} holds U+{ord(bad):04X}, a character an XML feed or image "
+                    "cannot hold (a control character or a non-character); remove it.",
+                )
+        return view(*args, **kwargs)
+
+    return checked
 
 
 def init_app(app: Flask) -> None:

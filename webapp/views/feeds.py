@@ -1,14 +1,20 @@
-"""Atom feeds: new and changed documents, and any search (subscribe to a query)."""
+"""Atom feeds: new and changed documents, and any search (subscribe to a query).
+
+Every text goes through ``xml_safe``: a control character in an archived title or snippet must
+not stop the feed (lxml refuses it). Parameters that XML cannot hold are refused with a 400.
+"""
 
 from __future__ import annotations
 
 from feedgen.feed import FeedGenerator
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, url_for
 from sqlalchemy import select
 
 from archive.models import Document, Version, utcnow
 from archive.queries import list_organisations
+from archive.xmltext import xml_safe
 
+from ..security import xml_params
 from ..twin import archive
 from .search import given_params, search_request
 
@@ -21,10 +27,10 @@ ATOM = "application/atom+xml; charset=utf-8"
 def _feed(feed_id: str, title: str, alternate: str, subtitle: str) -> FeedGenerator:
     feed = FeedGenerator()
     feed.id(feed_id)
-    feed.title(title)
-    feed.subtitle(subtitle)
+    feed.title(xml_safe(title))
+    feed.subtitle(xml_safe(subtitle))
     feed.author({"name": "Inquiry archive"})
-    feed.link(href=request.url, rel="self", type="application/atom+xml")
+    feed.link(href=feed_id, rel="self", type="application/atom+xml")
     feed.link(href=alternate, rel="alternate", type="text/html")
     feed.language("en-GB")
     return feed
@@ -34,11 +40,11 @@ def _entry(feed: FeedGenerator, document: Document, version: Version, title: str
     url = url_for("documents.version", doc_id=document.id, number=version.number, _external=True)
     entry = feed.add_entry(order="append")
     entry.id(url)
-    entry.title(title)
+    entry.title(xml_safe(title))
     entry.link(href=url, rel="alternate", type="text/html")
     entry.updated(version.archived_at)
     entry.published(version.archived_at)
-    entry.summary(summary)
+    entry.summary(xml_safe(summary))
     return entry
 
 
@@ -48,6 +54,7 @@ def _respond(feed: FeedGenerator, newest) -> Response:
 
 
 @bp.get("/feeds/documents.atom")
+@xml_params
 def documents_feed():
     """Give the newest document versions (new and changed documents) as an Atom feed."""
     feed = _feed(
@@ -76,6 +83,7 @@ def documents_feed():
 
 
 @bp.get("/search.atom")
+@xml_params
 def search_feed():
     """Give the results of a search as an Atom feed, so readers can subscribe to it."""
     given = given_params()

@@ -22,6 +22,7 @@ from archive.timeline import (
 from archive.timeline_export import timelinejs, to_csv, to_ics
 from archive.timeline_svg import render_svg
 
+from ..security import xml_params
 from ..serialise import date_data
 from ..twin import Page, archive, twin_route, wants_json
 from .openapi import _get, _param, add_paths
@@ -231,6 +232,7 @@ def export_ics():
 
 
 @bp.get("/timeline.svg")
+@xml_params
 def export_svg():
     """Give the time-scaled overview as a standalone SVG image."""
     timeline, _ = _load()
