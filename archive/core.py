@@ -130,13 +130,14 @@ class Archive:
             )
 
     def verify(self) -> list:
-        """Check the ledger's hash chains, every version's hashes and canonical text, and the
-        database against the ledger; return one problem per thing wrong."""
+        """Check the ledger's hash chains, every version's hashes and canonical text, the
+        database against the ledger and the search index against the database; return one
+        problem per thing wrong."""
         from .verify import verify
 
         self.migrate()
         with self.session() as session:
-            return verify(session, self.read_ledger())
+            return verify(session, self.read_ledger(), self.search.indexed_versions())
 
     @cached_property
     def search(self):

@@ -14,16 +14,38 @@ from .canonical import canonical_text
 from .ledger import CANONICAL_RULES, DocumentLedger, Entry, short_hash
 from .models import Document, Version
 from .problems import Problem
+from .search.records import index_differences, live_versions
 
 
-def verify(session: Session, ledgers: dict[str, DocumentLedger]) -> list[Problem]:
+def verify(
+    session: Session, ledgers: dict[str, DocumentLedger], indexed: dict[str, str | None]
+) -> list[Problem]:
+    """Every problem with the ledger, the database against it, and the search index."""
     problems: list[Problem] = []
     for ledger in ledgers.values():
         problems += ledger.problems
         for entry in ledger.versions:
             problems += canonical_problems(ledger, entry)
     problems += _database_problems(session, ledgers)
+    problems += _index_problems(live_versions(session), indexed)
     return sorted(set(problems))
+
+
+def _index_problems(expected: dict[str, str], indexed: dict[str, str | None]) -> list[Problem]:
+    stale, extra = index_differences(expected, indexed)
+    problems = []
+    for doc_id in stale:
+        held = indexed.get(doc_id)
+        what = f"another version ({short_hash(held)})" if held else "nothing"
+        message = (
+            f"the search index holds {what} of this document, not its current version"
+            f" {short_hash(expected[doc_id])}; run `archive build`"
+        )
+        problems.append(Problem(f"documents/ledger/{doc_id}.jsonl", 1, message))
+    for doc_id in extra:
+        message = "the search index holds a document that is not published; run `archive build`"
+        problems.append(Problem(f"documents/ledger/{doc_id}.jsonl", 1, message))
+    return problems
 
 
 def canonical_problems(ledger: DocumentLedger, entry: Entry) -> list[Problem]:

@@ -1,7 +1,9 @@
 """The search interface. Backends: Whoosh (default, files in ``index/``) and PostgreSQL.
 
-Every backend offers the same small interface: ``after_build(report, reindex, progress)`` keeps
-the index in step with a build, ``rebuild(progress)`` makes it anew from the database,
+Every backend offers the same small interface: ``after_build(report, reindex, progress)`` brings
+the index to the database (each entry records the version it was made from, so entries that an
+interrupted build left stale are found and mended), ``rebuild(progress)`` makes it anew,
+``indexed_versions()`` says which version of each document it holds,
 ``search(SearchRequest) -> SearchResults`` answers a query, ``close()`` lets go of resources.
 """
 
@@ -103,6 +105,8 @@ class SearchBackend(Protocol):
     def after_build(self, report, reindex: bool = False, progress: bool = False) -> None: ...
 
     def rebuild(self, progress: bool = False) -> None: ...
+
+    def indexed_versions(self) -> dict[str, str | None]: ...
 
     def search(self, request: SearchRequest) -> SearchResults: ...
 

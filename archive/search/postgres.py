@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 from . import Hit, SearchError, SearchRequest, SearchResults, Snippet
 from .postgres_query import RANKED, Compiler
 from .querylang import Word
-from .records import current_versions
+from .records import current_versions, index_differences, live_versions
 
 ENTRY_COLUMNS = """
     SELECT d.id, d.kind,
@@ -33,19 +33,21 @@ ENTRY_COLUMNS = """
         || setweight(to_tsvector('search.english_folded', v.canonical_text), 'B'),
       to_tsvector('search.exact', COALESCE(v.metadata::json ->> 'title', ''))
         || to_tsvector('search.exact', v.canonical_text),
-      to_tsvector('search.exact', COALESCE(v.metadata::json ->> 'speaker', ''))
+      to_tsvector('search.exact', COALESCE(v.metadata::json ->> 'speaker', '')),
+      v.sha256
     FROM documents d JOIN versions v ON v.document_id = d.id AND v.number = d.current_version
     WHERE d.withdrawn_at IS NULL
 """
 INSERT = """
     INSERT INTO search.entries (document_id, kind, org_keys, tags, date_earliest, date_latest,
-                                years, ranked, exact, speaker)
+                                years, ranked, exact, speaker, version_sha256)
 """
 UPSERT = """
     ON CONFLICT (document_id) DO UPDATE SET kind = EXCLUDED.kind, org_keys = EXCLUDED.org_keys,
       tags = EXCLUDED.tags, date_earliest = EXCLUDED.date_earliest,
       date_latest = EXCLUDED.date_latest, years = EXCLUDED.years, ranked = EXCLUDED.ranked,
-      exact = EXCLUDED.exact, speaker = EXCLUDED.speaker
+      exact = EXCLUDED.exact, speaker = EXCLUDED.speaker,
+      version_sha256 = EXCLUDED.version_sha256
 """
 FACETS = """
     WITH m AS MATERIALIZED (SELECT e.org_keys, e.kind, e.years FROM search.entries e
@@ -63,6 +65,7 @@ WORDS = """
     INSERT INTO search.words (word, ndoc) SELECT word, ndoc FROM ts_stat({stat})
     ON CONFLICT (word) DO UPDATE SET ndoc = search.words.ndoc + EXCLUDED.ndoc
 """
+HELD = "SELECT document_id, version_sha256 FROM search.entries"
 HEADLINE_OPTIONS = (
     "StartSel=\ue000, StopSel=\ue001, FragmentDelimiter=\ue002, MaxFragments=2, "
     "MaxWords=35, MinWords=12"
@@ -81,19 +84,28 @@ class PostgresBackend:
         self.archive = archive
 
     def after_build(self, report, reindex: bool = False, progress: bool = False) -> None:
+        """Bring the index to the database: whatever a build did, or an interrupted one left."""
         if reindex:
             self.rebuild(progress=progress)
             return
+        with self.archive.session() as session:
+            expected = live_versions(session)
         with self.archive.engine.begin() as connection:
-            count = connection.scalar(text("SELECT count(*) FROM search.entries"))
-            if not count:
+            held = dict(connection.execute(text(HELD)).all())
+            if not held:
                 self._fill(connection, None)
-            elif report.touched or report.removed:
-                ids = list(report.touched) + list(report.removed)
+                return
+            stale, extra = index_differences(expected, held)
+            if stale or extra:
                 connection.execute(
-                    text("DELETE FROM search.entries WHERE document_id = ANY(:ids)"), {"ids": ids}
+                    text("DELETE FROM search.entries WHERE document_id = ANY(:ids)"),
+                    {"ids": stale + extra},
                 )
-                self._fill(connection, report.touched)
+                self._fill(connection, stale)
+
+    def indexed_versions(self) -> dict[str, str | None]:
+        with self.archive.engine.connect() as connection:
+            return dict(connection.execute(text(HELD)).all())
 
     def rebuild(self, progress: bool = False) -> None:
         self.archive.migrate()

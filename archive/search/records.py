@@ -26,6 +26,7 @@ class IndexRecord:
     tags: tuple[str, ...]
     earliest: dt.date
     latest: dt.date
+    sha256: str = ""  # the version indexed, so a stale entry can be found
 
     @property
     def years(self) -> list[int]:
@@ -35,7 +36,7 @@ class IndexRecord:
 def _current_rows(session: Session, ids: Iterable[str] | None):
     query = (
         select(Document.id, Document.kind, Document.date_earliest, Document.date_latest)
-        .add_columns(Version.canonical_text, Version.meta)
+        .add_columns(Version.canonical_text, Version.meta, Version.sha256)
         .join(
             Version,
             (Version.document_id == Document.id) & (Version.number == Document.current_version),
@@ -62,7 +63,7 @@ def iter_records(session: Session, ids: Iterable[str] | None = None) -> Iterator
     """Yield the index records of the given documents (all when ``ids`` is None)."""
     ids = None if ids is None else sorted(set(ids))
     organisations = _organisations(session, ids)
-    for doc_id, kind, earliest, latest, text, meta in _current_rows(session, ids):
+    for doc_id, kind, earliest, latest, text, meta, sha256 in _current_rows(session, ids):
         yield IndexRecord(
             id=doc_id,
             title=meta.get("title") or "",
@@ -73,7 +74,30 @@ def iter_records(session: Session, ids: Iterable[str] | None = None) -> Iterator
             tags=tuple(str(t).lower() for t in meta.get("tags") or ()),
             earliest=earliest,
             latest=latest,
+            sha256=sha256,
         )
+
+
+def live_versions(session: Session) -> dict[str, str]:
+    """What a search index must hold: each published document's current version hash."""
+    query = (
+        select(Document.id, Version.sha256)
+        .join(
+            Version,
+            (Version.document_id == Document.id) & (Version.number == Document.current_version),
+        )
+        .where(Document.withdrawn_at.is_(None))
+    )
+    return dict(session.execute(query).all())
+
+
+def index_differences(
+    expected: dict[str, str], held: dict[str, str | None]
+) -> tuple[list[str], list[str]]:
+    """Documents to (re)index, and documents to drop, for ``held`` to become ``expected``."""
+    stale = sorted(doc_id for doc_id, sha256 in expected.items() if held.get(doc_id) != sha256)
+    extra = sorted(set(held) - set(expected))
+    return stale, extra
 
 
 def current_versions(session: Session, ids: list[str]) -> dict[str, tuple[Document, Version]]:

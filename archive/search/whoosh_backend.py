@@ -16,7 +16,7 @@ from whoosh import collectors, scoring, sorting
 from ..models import Document
 from . import TIME_LIMIT, Hit, SearchRequest, SearchResults
 from .querylang import Word
-from .records import current_versions, iter_records
+from .records import current_versions, index_differences, iter_records, live_versions
 from .snippets import make_snippets
 from .whoosh_index import IndexDirectory, fold
 from .whoosh_query import Compiler, form_filter
@@ -43,15 +43,20 @@ class WhooshBackend:
     # -- keeping the index in step -------------------------------------------------------
 
     def after_build(self, report, reindex: bool = False, progress: bool = False) -> None:
-        if reindex or self.directory.current_name() is None:
+        """Bring the index to the database: whatever a build did, or an interrupted one left."""
+        held = None if reindex else self.directory.held()
+        if held is None:
             self.rebuild(progress=progress)
             return
-        touched, removed = report.touched, report.removed
-        if not touched and not removed:
-            return
         with self.archive.session() as session:
-            records = list(iter_records(session, touched))
-        self.directory.update(records, removed)
+            stale, extra = index_differences(live_versions(session), held)
+            if not stale and not extra:
+                return
+            records = list(iter_records(session, stale))
+        self.directory.update(records, extra)
+
+    def indexed_versions(self) -> dict[str, str | None]:
+        return self.directory.held() or {}
 
     def rebuild(self, progress: bool = False) -> None:
         with self.archive.session() as session:

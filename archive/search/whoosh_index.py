@@ -31,7 +31,7 @@ from whoosh.support.charset import accent_map
 from .records import IndexRecord
 
 POINTER = "CURRENT"
-FORMAT = 2  # bump when the schema or analysis changes: older generations are then rebuilt
+FORMAT = 3  # bump when the schema or analysis changes: older generations are then rebuilt
 GENERATION = re.compile(r"g\d+(-f\d+)?")
 BATCH = 2000  # documents per commit during a full rebuild
 MULTIPROCESS_FROM = 2000  # below this a second process costs more than it saves
@@ -56,6 +56,7 @@ def make_schema() -> fields.Schema:
     text = _analyzer()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
+        version=fields.STORED,  # the version's SHA-256: which entries a crash left stale
         title=fields.TEXT(analyzer=text, field_boost=2.5, phrase=True),
         body=fields.TEXT(analyzer=text, phrase=True),
         org=fields.KEYWORD(lowercase=True),
@@ -76,6 +77,7 @@ def day_number(day) -> int:
 def whoosh_fields(record: IndexRecord) -> dict:
     return {
         "id": record.id,
+        "version": record.sha256,
         "title": record.title,
         "body": record.body,
         "org": " ".join(record.organisations),
@@ -115,6 +117,17 @@ class IndexDirectory:
         if name is None or not index.exists_in(self.path / name):
             return None
         return index.open_dir(str(self.path / name))
+
+    def held(self) -> dict[str, str] | None:
+        """Each indexed document's version hash, or None when there is no index yet."""
+        ix = self.open_current()
+        if ix is None:
+            return None
+        try:
+            with ix.searcher() as searcher:
+                return {f["id"]: f.get("version") for f in searcher.all_stored_fields()}
+        finally:
+            ix.close()
 
     def rebuild(self, records: Iterable[IndexRecord], count: int, progress: bool = False) -> None:
         """Write every record into a new generation, then swap it in and drop the old ones."""
