@@ -14,6 +14,10 @@ class Config:
     root: Path
     database_url: str = ""
     search_backend: str = "whoosh"
+    # Where the site is published (``https://archive.example.org``): absolute URLs start here.
+    base_url: str = ""
+    # Host names the web app answers to (a leading dot takes subdomains); empty: any host.
+    trusted_hosts: tuple[str, ...] = ()
 
     @property
     def documents_dir(self) -> Path:
@@ -49,5 +53,16 @@ def load_config(root: str | Path | None = None, **overrides) -> Config:
     backend = overrides.pop("search_backend", "") or os.environ.get("ARCHIVE_SEARCH_BACKEND", "")
     if not backend:
         backend = "postgres" if database_url.startswith("postgresql") else "whoosh"
-    config = Config(root=root_path, database_url=database_url, search_backend=backend)
+    config = Config(
+        root=root_path,
+        database_url=database_url,
+        search_backend=backend,
+        base_url=os.environ.get("ARCHIVE_BASE_URL", "").strip(),
+        trusted_hosts=_names(os.environ.get("ARCHIVE_TRUSTED_HOSTS", "")),
+    )
     return replace(config, **overrides) if overrides else config
+
+
+def _names(listed: str) -> tuple[str, ...]:
+    """A comma-separated list, without spaces or empty items."""
+    return tuple(name.strip() for name in listed.split(",") if name.strip())

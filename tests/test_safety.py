@@ -5,6 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 from archive.canonical import render_html
+from tests.hostile import SECURITY_HEADERS, call
 from webapp import create_app
 
 HOSTILE = """---
@@ -100,3 +101,20 @@ def test_the_inertness_check_itself_catches_active_html():
     parser = _ActiveParts()
     parser.feed('<img src=x onerror="alert(1)"><a href="javascript:x">x</a><svg onload=x>')
     assert parser.found == ["<img>", "img[onerror]", "a[href=javascript:x]", "<svg>", "svg[onload]"]
+
+
+def test_when_even_the_error_page_fails_the_answer_is_a_page_with_the_headers(
+    sqlite_archive, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the error page itself failed")
+
+    monkeypatch.setattr("webapp.errors.error_response", broken)
+    app = create_app({"TESTING": False}, archive=sqlite_archive)  # as served: nothing propagates
+    for path, mimetype in [("/no-such-page", "text/html"), ("/api/v1/nope", "application/json")]:
+        response = call(app, path=path)
+        assert response.status_code == 500
+        assert response.mimetype == mimetype
+        assert all(name in response.headers for name in SECURITY_HEADERS)
+        assert "Traceback" not in response.get_data(as_text=True)
+    assert call(app, path="/api/v1/nope").get_json()["error"]["code"] == "internal_server_error"

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from flask import g, request, url_for
+from flask import g, url_for
 from markupsafe import Markup, escape
 
 from archive.citations import SITE_NAME, all_citations, citable_for
 from archive.dates import parse_date
 from archive.quotes import MAX_LENGTH, Quote, Standing, text_fragment
 
+from .hosts import absolute
 from .serialise import date_data, document_summary, source_data, version_summary
 
 STANDING_WORDS = {
@@ -20,10 +21,6 @@ STANDING_WORDS = {
     "changed": "Changed: the current version has different words here; the difference is shown.",
     "gone": "Gone: these words are not in the current version. The cited version stays readable.",
 }
-
-
-def absolute(path: str) -> str:
-    return request.host_url.rstrip("/") + path
 
 
 def quote_path(doc_id: str, number: int, start: int, end: int) -> str:

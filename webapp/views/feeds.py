@@ -7,13 +7,14 @@ not stop the feed (lxml refuses it). Parameters that XML cannot hold are refused
 from __future__ import annotations
 
 from feedgen.feed import FeedGenerator
-from flask import Blueprint, Response, url_for
+from flask import Blueprint, Response
 from sqlalchemy import select
 
 from archive.models import Document, Version, utcnow
 from archive.queries import list_organisations
 from archive.xmltext import xml_safe
 
+from ..hosts import external_url
 from ..security import xml_params
 from ..twin import archive
 from .search import given_params, search_request
@@ -37,7 +38,7 @@ def _feed(feed_id: str, title: str, alternate: str, subtitle: str) -> FeedGenera
 
 
 def _entry(feed: FeedGenerator, document: Document, version: Version, title: str, summary: str):
-    url = url_for("documents.version", doc_id=document.id, number=version.number, _external=True)
+    url = external_url("documents.version", doc_id=document.id, number=version.number)
     entry = feed.add_entry(order="append")
     entry.id(url)
     entry.title(xml_safe(title))
@@ -58,9 +59,9 @@ def _respond(feed: FeedGenerator, newest) -> Response:
 def documents_feed():
     """Give the newest document versions (new and changed documents) as an Atom feed."""
     feed = _feed(
-        url_for("feeds.documents_feed", _external=True),
+        external_url("feeds.documents_feed"),
         "Inquiry archive: new and changed documents",
-        url_for("documents.index", _external=True),
+        external_url("documents.index"),
         "Every new document and every new version of a document, newest first.",
     )
     with archive().session() as session:
@@ -91,9 +92,9 @@ def search_feed():
         org_keys = [o.key for o in list_organisations(session)]
     search_for = search_request(given, org_keys, per_page=FEED_SIZE)
     results = archive().search.search(search_for)
-    page = url_for("search.search", **given, _external=True)
+    page = external_url("search.search", **given)
     feed = _feed(
-        url_for("feeds.search_feed", **given, _external=True),
+        external_url("feeds.search_feed", **given),
         f"Inquiry archive: search for “{given.get('q', '')}”",
         page,
         f"{results.total} document(s) match this search.",

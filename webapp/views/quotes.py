@@ -19,6 +19,7 @@ from flask import Blueprint, abort, jsonify, request, url_for
 from archive.quotes import BadRange, Withdrawn, get_quote, parse_range, resolve
 
 from ..citing import document_context, quote_data
+from ..hosts import absolute
 from ..twin import Page, archive, twin_route
 from . import quotes_api  # noqa: F401  (describes these endpoints in the OpenAPI document)
 
@@ -81,7 +82,7 @@ def resolve_quote():
             "end": end,
             "exact": exact,
             "permalink": path,
-            "url": request.host_url.rstrip("/") + path,
+            "url": absolute(path),
             "api": url_for("quotes.api_quote", doc_id=doc_id, number=number, span=f"{start}-{end}"),
         }
     )

@@ -22,6 +22,7 @@ from archive.timeline import (
 from archive.timeline_export import timelinejs, to_csv, to_ics
 from archive.timeline_svg import render_svg
 
+from ..hosts import base_url, public_host
 from ..security import xml_params
 from ..serialise import date_data
 from ..twin import Page, archive, twin_route, wants_json
@@ -188,10 +189,6 @@ def index() -> Page:
     return Page("timeline.html", data)
 
 
-def _base_url() -> str:
-    return request.host_url.rstrip("/")
-
-
 @bp.get("/timeline.json")
 def export_json():
     """Give the timeline as TimelineJS3 JSON (``?format=timelinejs``), with the same filters."""
@@ -204,7 +201,7 @@ def export_json():
         response = jsonify({"error": {"code": "bad_request", "message": exc.description}})
         response.status_code = exc.code or 400
         return response
-    response = jsonify(timelinejs(timeline, _base_url()))
+    response = jsonify(timelinejs(timeline, base_url()))
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -221,14 +218,14 @@ def _download(body, mimetype: str, filename: str):
 def export_csv():
     """Give the timeline as CSV, one row per entry."""
     timeline, _ = _load()
-    return _download(to_csv(timeline, _base_url()), "text/csv", "timeline.csv")
+    return _download(to_csv(timeline, base_url()), "text/csv", "timeline.csv")
 
 
 @bp.get("/timeline.ics")
 def export_ics():
     """Give the entries dated to a day as an iCalendar file."""
     timeline, _ = _load()
-    return _download(to_ics(timeline, _base_url(), request.host), "text/calendar", "timeline.ics")
+    return _download(to_ics(timeline, base_url(), public_host()), "text/calendar", "timeline.ics")
 
 
 @bp.get("/timeline.svg")
