@@ -6,6 +6,10 @@ only for a certain day. What TimelineJS cannot express (a season, "c.", "uncerta
 
 iCalendar holds only entries dated to a day (or a span of days): a month or a season has no day
 to put in a calendar. An approximate or uncertain day says so in its summary.
+
+CSV cells that a spreadsheet would run as a formula (beginning with ``=``, ``+``, ``-``, ``@``, a
+tab or a carriage return) get a leading single quote, OWASP's rule against CSV injection: the
+quote makes Excel, LibreOffice and Google Sheets show the cell as text.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ CSV_FIELDS = [
     "qualifier", "earliest", "latest", "relation_to_hearings", "organisations",
     "organisation_keys", "summary", "quote", "quote_url", "document_url",
 ]  # fmt: skip
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 TITLE = "The timeline to the spring 2020 hearings"
 INTRO = (
     "Public statements and events about the Independent Inquiry into Child Sexual Abuse's "
@@ -124,12 +129,20 @@ def csv_rows(timeline: Timeline, base_url: str = "") -> list[dict]:
     return rows
 
 
+def neutralise(cell):
+    """A cell a spreadsheet shows as text: a leading ``'`` before what would start a formula."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_START):
+        return "'" + cell
+    return cell
+
+
 def to_csv(timeline: Timeline, base_url: str = "") -> str:
-    """The timeline as CSV (one row per entry, header first)."""
+    """The timeline as CSV (one row per entry, header first), safe to open in a spreadsheet."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(csv_rows(timeline, base_url))
+    for row in csv_rows(timeline, base_url):
+        writer.writerow({name: neutralise(cell) for name, cell in row.items()})
     return out.getvalue()
 
 

