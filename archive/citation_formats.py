@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 import bibtexparser
 import rispy
 from bibtexparser.model import Entry, Field
 
-if TYPE_CHECKING:
-    from .citations import Citable
+from .citable import Citable
 
 LATEX_SPECIAL = re.compile(r"([\\{}%&$#_^~])")
 LATEX_REPLACEMENT = {"\\": r"\textbackslash{}", "^": r"\^{}", "~": r"\~{}"}

@@ -146,6 +146,7 @@ def _entries_from_versions(row: dict) -> list[dict]:
                 row["source_path"],
                 parse_time(item["archived_at"]),
                 canonical,
+                rules=1,  # format 1 exports predate the ledger: CommonMark's rules
             )
         )
         if item["sha256"] != scratch.latest.data["sha256"]:

@@ -21,11 +21,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .canonical import CANONICAL_RULES
 from .documents import ID_PATTERN, version_hash
 from .problems import Problem
 
 LEDGER_DIRNAME = "ledger"
-CANONICAL_RULES = 1  # the canonical-text rules of archive/canonical.py; a new set gets 2
 EVENTS = ("version", "withdrawn", "reinstated")
 REQUIRED = {
     "version": {"document", "event", "previous", "archived_at", "version", "sha256", "metadata",
@@ -130,9 +130,16 @@ class DocumentLedger:
 
 
 def version_entry(
-    number: int, metadata: dict, body: str, path: str, archived_at: dt.datetime, canonical
+    number: int,
+    metadata: dict,
+    body: str,
+    path: str,
+    archived_at: dt.datetime,
+    canonical,
+    rules: int = CANONICAL_RULES,
 ) -> dict:
-    """A new version; ``canonical`` is an ``archive.canonical.Canonical`` (text and offsets)."""
+    """A new version; ``canonical`` is an ``archive.canonical.Canonical`` (text and offsets)
+    computed by canonical-text ``rules``."""
     return {
         "event": "version",
         "version": number,
@@ -142,7 +149,7 @@ def version_entry(
         "metadata": metadata,
         "body": body,
         "canonical": {
-            "rules": CANONICAL_RULES,
+            "rules": rules,
             "sha256": sha256_text(canonical.text),
             "paragraphs": [list(pair) for pair in canonical.paragraphs],
             "text": canonical.text,

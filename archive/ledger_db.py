@@ -74,7 +74,15 @@ def adopt(session: Session, ledger: DocumentLedger, stored: Stored) -> int:
         canonical = Canonical(row.canonical_text, [tuple(p) for p in row.paragraphs])
         path = stored.document.source_path if stored.document else ""
         ledger.append(
-            version_entry(row.number, row.meta, row.markdown, path, row.archived_at, canonical)
+            version_entry(
+                row.number,
+                row.meta,
+                row.markdown,
+                path,
+                row.archived_at,
+                canonical,
+                rules=row.canonical_rules,
+            )
         )
     document = stored.document
     if started_empty and document is not None and document.withdrawn_at and ledger.latest:
@@ -127,6 +135,7 @@ def _version_row(doc_id: str, entry) -> Version:
         meta=entry.data["metadata"],
         canonical_text=canonical["text"],
         paragraphs=canonical["paragraphs"],
+        canonical_rules=canonical["rules"],
         archived_at=entry.archived_at,
     )
 

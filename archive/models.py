@@ -121,6 +121,7 @@ class Version(Base):
     meta: Mapped[dict] = mapped_column("metadata", JSON)
     canonical_text: Mapped[str] = mapped_column(Text)
     paragraphs: Mapped[list] = mapped_column(JSON)
+    canonical_rules: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     archived_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
     document: Mapped[Document] = relationship(back_populates="versions")

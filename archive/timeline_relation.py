@@ -15,12 +15,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from .dates import MONTHS, ArchiveDate
 
-if TYPE_CHECKING:
-    from .timeline import Entry
+
+class Dated(Protocol):
+    """A timeline entry as far as its distance from the hearings goes (``timeline.Entry``)."""
+
+    date: ArchiveDate
+    milestone: bool
+
 
 DAYS_PER_MONTH = 365.25 / 12
 ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -78,7 +83,7 @@ def _short_span(days: int) -> str:
     return f"{days // 7} weeks"
 
 
-def relation_to_hearings(entry: Entry, start: dt.date | None) -> str:
+def relation_to_hearings(entry: Dated, start: dt.date | None) -> str:
     """Say how long before or after the hearings were due an entry was ("about 7 months before")."""
     if start is None:
         return ""

@@ -76,7 +76,7 @@ def _wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> bytes
 def test_serve_builds_and_serves_every_shipped_document(archive_root):
     port = _free_port()
     archive = Path(sys.executable).parent / "archive"
-    command = [str(archive)] if archive.exists() else [sys.executable, "-m", "archive.cli"]
+    command = [str(archive)] if archive.exists() else [sys.executable, "-m", "webapp.cli"]
     env = {**os.environ, "ARCHIVE_ROOT": str(archive_root)}
     env.pop("ARCHIVE_DATABASE_URL", None)
     process = subprocess.Popen(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import url_for
 
-from archive.canonical import render_html
+from archive.canonical import render_version
 from archive.dates import parse_date
 from archive.ledger import short_hash
 from archive.models import Document, Organisation, Version
@@ -89,6 +89,7 @@ def version_summary(version: Version) -> dict:
         "number": version.number,
         "sha256": version.sha256,
         "short_hash": short_hash(version.sha256),
+        "canonical_rules": version.canonical_rules,
         "archived_at": version.archived_at.isoformat(timespec="seconds"),
         "url": url_for("documents.version", doc_id=version.document_id, number=version.number),
     }
@@ -119,7 +120,11 @@ def version_data(view: DocumentView) -> dict:
         "source": source_data(meta["source"]),
         "see_also": [source_data(s) for s in meta.get("see_also") or []],
         "organisation_keys": meta.get("organisations") or [],
-        "html": render_html(version.markdown),
+        "html": render_version(
+            version.markdown,
+            version.canonical_text,
+            tuple(tuple(pair) for pair in version.paragraphs),
+        ),
         "markdown": version.markdown,
         "canonical_text": version.canonical_text,
         "paragraphs": paragraphs_data(version),

@@ -1,0 +1,41 @@
+"""What a citation needs to know about a document, a version or a quote."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Citable:
+    """What a citation needs: who, what, when, which version, where, and which words."""
+
+    key: str
+    title: str
+    authors: tuple[str, ...]
+    date_edtf: str
+    url: str
+    accessed: dt.date
+    kind: str = "statement"
+    version: int | None = None
+    paragraphs: tuple[int, ...] = ()
+    quote: str | None = None
+    speaker: str | None = None
+    source: dict = field(default_factory=dict)
+    sha256: str | None = None  # the version's hash, so a reader can check the cited text
+
+    @property
+    def designation(self) -> str | None:
+        """The version and, when known, its short hash: ``version 2, sha256:9acec09e``."""
+        if self.version is None:
+            return None
+        short = f", sha256:{self.sha256[:8]}" if self.sha256 else ""
+        return f"version {self.version}{short}"
+
+    @property
+    def pinpoint(self) -> str | None:
+        """The paragraph locator: "3", or "3–4" for a span across paragraphs."""
+        if not self.paragraphs:
+            return None
+        first, last = self.paragraphs[0], self.paragraphs[-1]
+        return str(first) if first == last else f"{first}–{last}"
