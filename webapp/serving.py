@@ -1,0 +1,179 @@
+"""``archive serve``: the fastest safe server for the machine it runs on.
+
+Where processes can fork (Linux, macOS, the BSDs), gunicorn runs one worker process per core,
+each with a few threads (its ``gthread`` worker). The archive's work is Python, so threads in
+one process take turns on the GIL; processes are what use a second core. Nothing opened crosses
+the fork: the command's own archive is closed first, and each worker opens its own ``Archive``
+from the same settings after it is forked (its SQLAlchemy engine and its Whoosh searcher are
+created there, on first use) and closes it when it exits. Where there is no fork (Windows),
+waitress serves from this process with a few threads.
+
+Why ``gthread`` and not gunicorn's default ``sync`` worker: a sync worker handles one connection
+at a time and gunicorn's documentation asks for a buffering proxy in front of it, since one
+client that sends slowly holds a whole worker. ``archive serve`` may face clients directly; a
+gthread worker keeps idle keep-alive connections in its event loop and serves requests from a
+pool of threads, so a slow client holds one thread, not the worker. It measured as fast as sync
+here (``bench/load.py``; figures in the README).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+
+from archive.config import Config
+from archive.core import Archive
+
+THREADS_PER_WORKER = 4  # gthread: enough that a slow client does not hold a worker
+WAITRESS_THREADS = 4  # one process: more threads only queue on the GIL, fewer stall on one slow
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How to serve: ``workers`` processes (0: this process serves) of ``threads`` threads."""
+
+    server: str  # "gunicorn" or "waitress"
+    workers: int
+    threads: int
+    worker_class: str = "gthread"  # gunicorn's worker type ("gthread" or "sync")
+
+    def describe(self) -> str:
+        if self.server == "waitress":
+            return f"waitress, {self.threads} threads in this process"
+        per_worker = "" if self.worker_class == "sync" else f" × {self.threads} threads"
+        noun = "process" if self.workers == 1 else "processes"
+        return f"gunicorn, {self.workers} {self.worker_class} worker {noun}{per_worker}"
+
+
+def cpu_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the platform has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    return hasattr(os, "fork") and sys.platform != "win32"
+
+
+def plan(
+    workers: int | None = None,
+    threads: int | None = None,
+    *,
+    cores: int | None = None,
+    fork: bool | None = None,
+) -> Plan:
+    """The default plan, with ``workers`` and ``threads`` as overrides.
+
+    ``workers`` defaults to one per core where processes can fork; ``workers=0`` (and any
+    platform without fork) serves from this process with waitress. ``threads`` is per worker
+    with gunicorn and in all with waitress.
+    """
+    if workers is not None and workers < 0:
+        raise ValueError(f"workers must be 0 or more, not {workers}")
+    if threads is not None and threads < 1:
+        raise ValueError(f"threads must be 1 or more, not {threads}")
+    fork = can_fork() if fork is None else fork
+    if not fork or workers == 0:
+        return Plan("waitress", 0, threads or WAITRESS_THREADS)
+    return Plan("gunicorn", workers or cores or cpu_cores(), threads or THREADS_PER_WORKER)
+
+
+def serve(
+    archive: Archive,
+    host: str,
+    port: int,
+    workers: int | None = None,
+    threads: int | None = None,
+) -> None:
+    """Serve the archive on ``host:port`` until interrupted (Ctrl+C, SIGINT or SIGTERM)."""
+    chosen = plan(workers, threads)
+    if workers and chosen.server == "waitress":
+        print("Worker processes need fork, which this platform lacks.", file=sys.stderr)
+    print(f"Serving the archive on {url(host, port)} with {chosen.describe()} (Ctrl+C to stop)")
+    sys.stdout.flush()
+    run(archive, host, port, chosen)
+
+
+def run(archive: Archive, host: str, port: int, chosen: Plan) -> None:
+    """Serve with exactly ``chosen`` (the benchmark's way in, too)."""
+    if chosen.server == "waitress":
+        import waitress
+
+        from . import create_app
+
+        waitress.serve(create_app(archive=archive), host=host, port=port, threads=chosen.threads)
+        return
+    config = archive.config
+    archive.close()  # nothing opened here may be inherited by the workers
+    _gunicorn_application(config, bind(host, port), chosen).run()
+
+
+def url(host: str, port: int) -> str:
+    return f"http://{bind(host, port)}/"
+
+
+def bind(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def gunicorn_options(address: str, chosen: Plan) -> dict:
+    return {
+        "bind": [address],
+        "workers": chosen.workers,
+        "worker_class": _thread_worker() if chosen.worker_class == "gthread" else "sync",
+        "threads": chosen.threads,
+        "proc_name": "archive",
+        # gunicorn ≥ 25 opens a control socket at a fixed path under $HOME by default; two
+        # archives (or a test beside a real one) would fight over it, and nothing here uses it.
+        "control_socket_disable": True,
+        "worker_exit": _close_worker_archive,
+    }
+
+
+def _gunicorn_application(config: Config, address: str, chosen: Plan):
+    from gunicorn.app.base import BaseApplication
+
+    class ArchiveApplication(BaseApplication):
+        """Each worker loads the app after the fork, over an archive of its own."""
+
+        def load_config(self) -> None:
+            for key, value in gunicorn_options(address, chosen).items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            from . import create_app
+
+            return create_app(archive=Archive(config))
+
+    return ArchiveApplication(prog="archive serve")
+
+
+def _thread_worker():
+    """gunicorn's gthread worker, minus a deadlock when it is told to quit.
+
+    gthread's ``handle_quit`` (gunicorn 27.0.1) shuts its thread pool down from the signal
+    handler, which takes the pool's non-reentrant lock. When the signal lands while the main
+    thread holds that lock (handing a request to the pool), or inside a first quit (Ctrl+C
+    signals the whole group: SIGINT from the terminal, then SIGQUIT from the arbiter), the
+    worker waits on itself until the arbiter kills it 30 s later. Here a quit is the base
+    worker's, once: stop, exit; the pool's threads finish their request and end at exit.
+    """
+    from gunicorn.workers.gthread import ThreadWorker
+
+    class QuitOnceThreadWorker(ThreadWorker):
+        quitting = False
+
+        def handle_quit(self, sig, frame) -> None:
+            if not self.quitting:
+                self.quitting = True
+                super(ThreadWorker, self).handle_quit(sig, frame)
+
+    return QuitOnceThreadWorker
+
+
+def _close_worker_archive(_server, worker) -> None:
+    app = getattr(worker, "wsgi", None)
+    if app is not None:
+        app.extensions["archive"].close()
