@@ -7,7 +7,9 @@ the one whose context fits best and, on a tie, the one nearest the old position.
 exact words are nowhere does it look for an approximate match (edlib's infix alignment, which
 finds the substring with the fewest edits), scored on quote, prefix and suffix. A match scoring
 below ``MIN_SCORE`` is no match: the caller reports the quote as gone rather than pointing
-silently at some other words.
+silently at some other words. Nor is a match made of the words the quote stood beside: once a
+quote is deleted, the start of its suffix (or the end of its prefix) sits where it was, often
+within the edit budget of a short quote and with context that seems to fit.
 """
 
 from __future__ import annotations
@@ -82,6 +84,25 @@ def _context_scores(text: str, selector: TextQuoteSelector, start: int, end: int
     return (similarity(selector.prefix, before) + similarity(selector.suffix, after)) / 2
 
 
+def _is_a_neighbour(text: str, selector: TextQuoteSelector, start: int, end: int) -> bool:
+    """True when text[start:end] is better read as the quote's old context than as the quote.
+
+    If the suffix fits better starting where the match starts than after it ends, the match is
+    the beginning of the words that used to follow the quote (and likewise for the prefix and
+    the words before it): the quote is gone, not changed. Ties are not neighbours.
+    """
+    prefix, suffix = selector.prefix, selector.suffix
+    if suffix:
+        on_match = similarity(suffix, text[start : start + len(suffix)])
+        if on_match > similarity(suffix, text[end : end + len(suffix)]):
+            return True
+    if prefix:
+        on_match = similarity(prefix, text[max(0, end - len(prefix)) : end])
+        if on_match > similarity(prefix, text[max(0, start - len(prefix)) : start]):
+            return True
+    return False
+
+
 def _exact_matches(text: str, exact: str) -> list[int]:
     found, position = [], text.find(exact)
     while position != -1:
@@ -119,7 +140,13 @@ def _approximate(text: str, selector: TextQuoteSelector, hint: int) -> Anchor | 
     if found["editDistance"] < 0:
         return None
     quote_score = 1.0 - found["editDistance"] / len(exact)
-    scored = [(_context_scores(text, selector, s, e + 1), s, e + 1) for s, e in found["locations"]]
+    scored = [
+        (_context_scores(text, selector, s, e + 1), s, e + 1)
+        for s, e in found["locations"]
+        if not _is_a_neighbour(text, selector, s, e + 1)
+    ]
+    if not scored:
+        return None
     context, start, end = _best(scored, hint)
     score = QUOTE_WEIGHT * quote_score + 2 * CONTEXT_WEIGHT * context
     if quote_score < MIN_QUOTE_SIMILARITY or score < MIN_SCORE or start >= end:

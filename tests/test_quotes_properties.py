@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from archive.anchoring import MIN_SCORE, quote_selector
@@ -128,6 +128,12 @@ def test_inserting_inside_the_span_changes_it_or_loses_it(case, data):
 
 @SETTINGS
 @given(documents())
+# Once flaky: a neighbour of the deleted word, one edit from it, took its place at the start or
+# end of the text (where context costs nothing) and was reported as the quote "changed": the
+# whole word, or a piece of a longer one. The neighbour is the quote's old context, not it.
+@example(([["aaab", "aaac", "aaad", "aaae", "aaaaa"]], 0, 0, 1))
+@example(([["phzl"], ["phrløpylé"], ["vaaftme"]], 0, 0, 1))
+@example(([["qhvgjp", "xyzw", "xyzq"]], 0, 2, 3))
 def test_deleting_the_span_makes_it_gone(case):
     paragraphs, index, first, last = case
     text, start, end = span_of(*case)
@@ -137,6 +143,21 @@ def test_deleting_the_span_makes_it_gone(case):
     standing = standing_in(quote_selector(text, start, end), start, current(new))
     assert standing.status == "gone"
     assert standing.text is None
+
+
+@SETTINGS
+@given(documents(), st.data())
+def test_changing_one_letter_of_the_span_changes_it(case, data):
+    """The other side of the deletion property: a real edit in place is still found."""
+    paragraphs, index, first, last = case
+    text, start, end = span_of(*case)
+    at = data.draw(st.integers(start, end - 1).filter(lambda i: text[i] != " "))
+    edited = text[:at] + "7" + text[at + 1 :]
+    new = [p.split(" ") for p in edited.split("\n\n")]
+    standing = standing_in(quote_selector(text, start, end), start, current(new))
+    assert standing.status == "changed"
+    # an edited first or last letter may be matched as deleted, equally few edits away
+    assert abs(standing.start - start) <= 1 and abs(standing.end - end) <= 1
 
 
 @SETTINGS
