@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -30,6 +31,14 @@ CHROMIUM = Path("/usr/bin/chromium")
 PG_URL = os.environ.get("ARCHIVE_TEST_DATABASE_URL", "")
 NO_PG = "PostgreSQL tests need ARCHIVE_TEST_DATABASE_URL (a server where we may CREATE DATABASE)"
 STRICT = os.environ.get("ARCHIVE_TEST_STRICT") == "1"  # set by .ci/run
+
+# Property tests take their example count from here, never from their own settings: a quick
+# run locally, a fixed large one in CI (HYPOTHESIS_PROFILE=ci). No deadline: a slow machine is
+# not a failure. CI keeps no example database, so every run starts fresh and prints a blob to
+# reproduce any failure with @reproduce_failure.
+settings.register_profile("dev", max_examples=150, deadline=None)
+settings.register_profile("ci", max_examples=1000, deadline=None, database=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 def skip_unless_available(reason: str) -> None:

@@ -14,7 +14,13 @@ from archive.canonical import canonical_text
 from archive.quotes import STANDINGS, standing_in
 
 LETTERS = "abcdefghijklmnopqrstuvwxyzéøł’"
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# The example count comes from the profile loaded in conftest.py (HYPOTHESIS_PROFILE=ci: more).
+SETTINGS = settings(suppress_health_check=[HealthCheck.too_slow])
+
+
+def test_the_example_count_is_the_profiles():
+    """A count set here would silently override HYPOTHESIS_PROFILE=ci (see conftest.py)."""
+    assert SETTINGS.max_examples == settings.default.max_examples
 
 
 @dataclass

@@ -18,9 +18,8 @@ JUNK = st.one_of(
     st.lists(st.one_of(SYNTAX, WORDS, st.text(max_size=5)), max_size=40).map("".join),
     st.binary(max_size=200).map(lambda b: b.decode("latin-1")),
 )
-SETTINGS = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+# The example count comes from the profile loaded in conftest.py (HYPOTHESIS_PROFILE=ci: more).
+SETTINGS = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @pytest.fixture
