@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
 
+from .plan import Plan, make_plan
 from .querylang import ParsedQuery, parse_query
 
 SORTS = ("relevance", "date")
@@ -40,6 +41,7 @@ class SearchRequest:
     page: int = 1
     per_page: int = PER_PAGE
     snippets: bool = True
+    relax: bool = True  # when no document has every word, show those with most of them
 
     def __post_init__(self):
         if self.sort not in SORTS:
@@ -54,6 +56,10 @@ class SearchRequest:
     @cached_property
     def parsed(self) -> ParsedQuery:
         return parse_query(self.q)
+
+    @cached_property
+    def plan(self) -> Plan:
+        return make_plan(self.parsed)
 
     @property
     def has_filters(self) -> bool:
@@ -75,6 +81,7 @@ class Hit:
     score: float
     snippets: list[Snippet] = field(default_factory=list)
     matched: list[str] = field(default_factory=list)  # the words as they appear in the text
+    missing: list[str] = field(default_factory=list)  # query words this document lacks
     document: object = None  # archive.models.Document, attached after the search
 
     @property

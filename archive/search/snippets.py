@@ -7,7 +7,6 @@ number is where a result links to.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from html import escape
 
@@ -48,60 +47,69 @@ class Marks:
         return bool(self.stems) and ranked_term(word) in self.stems
 
 
-def _marked(tokens: list[tuple[int, int, str]], marks: Marks) -> list[bool]:
-    flags = [marks.matches(word) for _, _, word in tokens]
-    words = [word for _, _, word in tokens]
-    for phrase in marks.phrases:
-        size = len(phrase)
-        for i in range(len(words) - size + 1):
-            if tuple(words[i : i + size]) == phrase:
-                flags[i : i + size] = [True] * size
-    return flags
+class SnippetMaker:
+    """Snippets for the hits of one query: a word's folded form and whether it is marked are
+    worked out once per query, not once per occurrence."""
 
+    def __init__(self, nodes: list[Word | Phrase]):
+        self.marks = Marks.from_query(nodes)
+        self._folded: dict[str, str] = {}
+        self._flag: dict[str, bool] = {}
 
-def _snippet(text: str, span, tokens, flags, number: int) -> Snippet:
-    start, end = span
-    inside = [i for i, (s, _, _) in enumerate(tokens) if start <= s < end]
-    hits = [i for i in inside if flags[i]]
-    first = max(inside[0], hits[0] - BEFORE) if hits else inside[0]
-    last = min(inside[-1], first + LENGTH - 1)
-    pieces, html, cursor = [], [], tokens[first][0]
-    for i in range(first, last + 1):
-        s, e, _ = tokens[i]
-        pieces.append(text[cursor:e])
-        html.append(escape(text[cursor:s]))
-        word = escape(text[s:e])
-        html.append(f"<mark>{word}</mark>" if flags[i] else word)
-        cursor = e
-    lead = "… " if first > inside[0] else ""
-    tail = " …" if last < inside[-1] else ""
-    return Snippet(number, lead + "".join(pieces) + tail, lead + "".join(html) + tail)
+    def _flags(self, raw_words: list[str]) -> tuple[list[str] | None, list[bool]]:
+        """Whether each word is marked (and, for phrases, the folded words)."""
+        new = set(raw_words).difference(self._flag)
+        for raw in new:
+            folded = self._folded[raw] = fold(raw)
+            self._flag[raw] = self.marks.matches(folded)
+        flags = list(map(self._flag.__getitem__, raw_words))
+        if not self.marks.phrases:
+            return None, flags
+        words = list(map(self._folded.__getitem__, raw_words))
+        for phrase in self.marks.phrases:
+            size, first = len(phrase), phrase[0]
+            for i, word in enumerate(words):
+                if word == first and tuple(words[i : i + size]) == phrase:
+                    flags[i : i + size] = [True] * size
+        return words, flags
+
+    def make(self, text: str, paragraphs: list, count: int = 2) -> tuple[list[Snippet], list[str]]:
+        """Up to ``count`` snippets (best paragraph first) and the matched words as written."""
+        scored, matched = [], set()
+        for number, (start, end) in enumerate(paragraphs, 1):
+            raw = WORD.findall(text, start, end)
+            _, flags = self._flags(raw)
+            marked = {r for r, flag in zip(raw, flags, strict=True) if flag}
+            found = {self._folded[r] for r in marked}
+            matched |= marked
+            if raw and (found or number == 1):
+                scored.append((-len(found), number, (start, end), bool(found)))
+        scored.sort()
+        chosen = [entry for entry in scored if entry[3]][:count] or scored[:1]
+        snippets = [self._snippet(text, span, number) for _, number, span, _ in chosen]
+        return snippets, sorted(matched)[:20]
+
+    def _snippet(self, text: str, span, number: int) -> Snippet:
+        spans = [m.span() for m in WORD.finditer(text, *span)]
+        _, flags = self._flags([text[s:e] for s, e in spans])
+        hits = [i for i, flag in enumerate(flags) if flag]
+        first = max(0, hits[0] - BEFORE) if hits else 0
+        last = min(len(spans) - 1, first + LENGTH - 1)
+        pieces, html, cursor = [], [], spans[first][0]
+        for i in range(first, last + 1):
+            s, e = spans[i]
+            pieces.append(text[cursor:e])
+            html.append(escape(text[cursor:s]))
+            word = escape(text[s:e])
+            html.append(f"<mark>{word}</mark>" if flags[i] else word)
+            cursor = e
+        lead = "… " if first > 0 else ""
+        tail = " …" if last < len(spans) - 1 else ""
+        return Snippet(number, lead + "".join(pieces) + tail, lead + "".join(html) + tail)
 
 
 def make_snippets(
     text: str, paragraphs: list, nodes: list[Word | Phrase], count: int = 2
 ) -> tuple[list[Snippet], list[str]]:
     """Up to ``count`` snippets (best paragraph first) and the matched words as written."""
-    tokens = [(m.start(), m.end(), fold(m.group())) for m in WORD.finditer(text)]
-    if not tokens:
-        return [], []
-    flags = _marked(tokens, Marks.from_query(nodes))
-    starts = [start for start, _ in paragraphs]
-    found: dict[int, set[str]] = {}
-    for (start, _, word), flag in zip(tokens, flags, strict=True):
-        if flag:
-            found.setdefault(bisect_right(starts, start), set()).add(word)
-    scored = [
-        (-len(found.get(number, ())), number, tuple(span), number in found)
-        for number, span in enumerate(paragraphs, 1)
-        if number in found or number == 1
-    ]
-    scored.sort()
-    chosen = [entry for entry in scored if entry[3]][:count] or scored[:1]
-    snippets = [
-        _snippet(text, span, tokens, flags, number)
-        for _, number, span, _ in chosen
-        if any(span[0] <= s < span[1] for s, _, _ in tokens)
-    ]
-    matched = sorted({text[s:e] for (s, e, _), flag in zip(tokens, flags, strict=True) if flag})
-    return snippets, matched[:20]
+    return SnippetMaker(nodes).make(text, paragraphs, count)

@@ -11,19 +11,21 @@ import threading
 import time
 
 from sqlalchemy import func, select
-from whoosh import collectors, scoring, sorting
+from whoosh import scoring
 
 from ..models import Document
-from . import TIME_LIMIT, Hit, SearchRequest, SearchResults
+from . import TIME_LIMIT, Hit, SearchRequest, SearchResults, ranking
+from .plan import relaxed_notice
 from .querylang import Word
 from .records import current_versions, index_differences, iter_records, live_versions
-from .snippets import make_snippets
+from .snippets import SnippetMaker
 from .whoosh_index import IndexDirectory, fold
-from .whoosh_query import Compiler, form_filter
+from .whoosh_postings import DocTable
+from .whoosh_rank import Corpus, Deadline, evaluate
 from .whoosh_stems import StemForms
+from .whoosh_terms import TEXT_FIELDS, Gatherer
 
 RETRY_PAUSE = 0.05
-FACETS = {"organisation": "org_set", "kind": "kind", "year": "year_set"}
 
 
 class WhooshBackend:
@@ -39,6 +41,8 @@ class WhooshBackend:
         self._index = None
         self._searcher = None
         self._stems = StemForms()
+        self._table = DocTable()
+        self._corpus_of = self._corpus_cache = None
 
     # -- keeping the index in step -------------------------------------------------------
 
@@ -94,6 +98,7 @@ class WhooshBackend:
             self._searcher = self._index.searcher(weighting=scoring.BM25F())
             self._generation = generation
             self._stems = StemForms()
+            self._table = DocTable()
         elif not self._searcher.up_to_date():
             # A fresh searcher, not refresh(): refresh() reuses a segment's reader by id and
             # so misses documents deleted from that segment since.
@@ -116,45 +121,44 @@ class WhooshBackend:
         return results
 
     def _search(self, searcher, request: SearchRequest) -> SearchResults:
-        parsed = request.parsed
-        results = SearchResults(request, notices=list(parsed.notices))
-        compiler = Compiler(searcher, self._stems, results.notices)
-        query = compiler.clauses(parsed)
-        filters = form_filter(request)
-        if query is None and filters is None:
+        plan = request.plan
+        results = SearchResults(request, notices=list(request.parsed.notices))
+        if plan.is_empty and not request.has_filters:
             return results
-        query = query if query is not None else filters
-        limit = request.page * request.per_page
-        groups = {name: sorting.FieldFacet(f, maptype=sorting.Count) for name, f in FACETS.items()}
-        sortedby = None if request.sort == "relevance" and not parsed.is_empty else "earliest"
-        inner = searcher.collector(limit=limit, sortedby=sortedby, groupedby=groups)
-        collector = DeadlineCollector(inner, filters, time.monotonic() + TIME_LIMIT)
-        try:
-            searcher.search_with_collector(query, collector)
-        except collectors.TimeLimit:
+        gatherer = Gatherer(searcher, self._stems, results.notices)
+        outcome = evaluate(plan, request, gatherer, self._corpus(searcher), Deadline(TIME_LIMIT))
+        results.total = outcome.strict + outcome.relaxed
+        results.facets = outcome.facets
+        notice = relaxed_notice(outcome.strict, outcome.relaxed)
+        if notice:
+            results.notices.append(notice)
+        if outcome.partial:
             results.partial = True
             results.notices.append("The search took too long; these results are incomplete.")
-        found = collector.results()
-        results.total = found.scored_length() if results.partial else len(found)
-        results.facets = {name: _facet_counts(found, name) for name in FACETS}
         start = (request.page - 1) * request.per_page
-        for hit in found[start:limit]:
-            results.hits.append(Hit(hit["id"], float(hit.score or 0)))
+        for ranked in outcome.ranked[start:]:
+            doc_id = searcher.stored_fields(ranked.docnum)["id"]
+            results.hits.append(Hit(doc_id, ranked.score, missing=ranked.missing))
         if results.total == 0:
-            results.suggestion = self._suggest(searcher.reader(), request.q, parsed)
+            results.suggestion = self._suggest(searcher.reader(), request.q, request.parsed)
         return results
 
+    def _corpus(self, searcher) -> Corpus:
+        if self._corpus_of is not searcher:
+            table = self._table.load(searcher, TEXT_FIELDS)
+            self._corpus_cache = Corpus(table, ranking.PARAMS)
+            self._corpus_of = searcher
+        return self._corpus_cache
+
     def _attach(self, results: SearchResults, request: SearchRequest) -> None:
-        nodes = request.parsed.positive_words()
+        maker = SnippetMaker(request.plan.scored_words())
         with self.archive.session() as session:
             loaded = current_versions(session, [h.document_id for h in results.hits])
         results.hits = [h for h in results.hits if h.document_id in loaded]
         for hit in results.hits:
             hit.document, version = loaded[hit.document_id]
             if request.snippets:
-                hit.snippets, hit.matched = make_snippets(
-                    version.canonical_text, version.paragraphs, nodes
-                )
+                hit.snippets, hit.matched = maker.make(version.canonical_text, version.paragraphs)
 
     def _suggest(self, reader, text: str, parsed) -> str | None:
         """Replace each unknown word by the most frequent known word within two edits."""
@@ -170,22 +174,6 @@ class WhooshBackend:
                 suggestion = suggestion.replace(node.text, best, 1)
                 changed = True
         return suggestion if changed else None
-
-
-class DeadlineCollector(collectors.FilterCollector):
-    """Keep only documents the filter allows, and stop (partial) when the deadline passes."""
-
-    def __init__(self, child, allow, deadline: float):
-        super().__init__(child, allow)
-        self.deadline = deadline
-
-    def collect_matches(self):
-        child, allow, offset = self.child, self._allow, self.offset
-        for n, docnum in enumerate(child.matches()):
-            if not n % 512 and time.monotonic() > self.deadline:
-                raise collectors.TimeLimit
-            if allow is None or offset + docnum in allow:
-                child.collect(docnum)
 
 
 def _closest(reader, word: str) -> str | None:
@@ -207,12 +195,3 @@ def _distance(a: str, b: str) -> int:
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
         previous = current
     return previous[-1]
-
-
-def _facet_counts(found, name: str) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for value, count in found.groups(name).items():
-        value = value.decode() if isinstance(value, bytes) else str(value or "")
-        for key in value.split():
-            counts[key] = counts.get(key, 0) + count
-    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))

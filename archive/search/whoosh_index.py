@@ -23,15 +23,16 @@ from pathlib import Path
 
 from filelock import FileLock
 from whoosh import fields, index
-from whoosh.analysis import STOP_WORDS, CharsetFilter, LowercaseFilter, RegexTokenizer
+from whoosh.analysis import CharsetFilter, Filter, LowercaseFilter, RegexTokenizer
 from whoosh.columns import VarBytesColumn
 from whoosh.lang.porter import stem
 from whoosh.support.charset import accent_map
 
+from .plan import COMMON_WORDS, STOP_WORDS
 from .records import IndexRecord
 
 POINTER = "CURRENT"
-FORMAT = 3  # bump when the schema or analysis changes: older generations are then rebuilt
+FORMAT = 4  # bump when the schema or analysis changes: older generations are then rebuilt
 GENERATION = re.compile(r"g\d+(-f\d+)?")
 BATCH = 2000  # documents per commit during a full rebuild
 MULTIPROCESS_FROM = 2000  # below this a second process costs more than it saves
@@ -48,6 +49,23 @@ def ranked_term(word: str) -> str | None:
     return None if word in STOP_WORDS else stem(word)
 
 
+PAIR_JOIN = " "  # between the two words of a pair token
+PAIR_BREAK = "_"  # a token that is no common word: no pair spans the title and the body
+
+
+class PairFilter(Filter):
+    """Keep only tokens for adjacent pairs of common words: "the was", "is the"."""
+
+    def __call__(self, tokens):
+        previous = None
+        for token in tokens:
+            word = token.text
+            if previous in COMMON_WORDS and word in COMMON_WORDS:
+                token.text = previous + PAIR_JOIN + word
+                yield token
+            previous = word
+
+
 def _analyzer():
     return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
 
@@ -57,14 +75,15 @@ def make_schema() -> fields.Schema:
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         version=fields.STORED,  # the version's SHA-256: which entries a crash left stale
-        title=fields.TEXT(analyzer=text, field_boost=2.5, phrase=True),
+        title=fields.TEXT(analyzer=text, phrase=True),  # weights: archive.search.ranking
         body=fields.TEXT(analyzer=text, phrase=True),
+        pairs=fields.TEXT(analyzer=_analyzer() | PairFilter(), phrase=False),
         org=fields.KEYWORD(lowercase=True),
         kind=fields.ID(sortable=True),
         tag=fields.KEYWORD(lowercase=True),
         speaker=fields.TEXT(analyzer=_analyzer(), phrase=True),
         earliest=fields.NUMERIC(int, bits=32, sortable=True),
-        latest=fields.NUMERIC(int, bits=32),
+        latest=fields.NUMERIC(int, bits=32, sortable=True),
         org_set=fields.COLUMN(VarBytesColumn()),
         year_set=fields.COLUMN(VarBytesColumn()),
     )
@@ -80,6 +99,7 @@ def whoosh_fields(record: IndexRecord) -> dict:
         "version": record.sha256,
         "title": record.title,
         "body": record.body,
+        "pairs": f"{record.title} {PAIR_BREAK} {record.body}",
         "org": " ".join(record.organisations),
         "kind": record.kind,
         "tag": " ".join(record.tags),

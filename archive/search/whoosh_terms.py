@@ -1,0 +1,187 @@
+"""The documents and frequencies behind each part of a query, read from the Whoosh index.
+
+A ranked word stands for all its forms with the same stem (``whoosh_stems``); a prefix for
+the words it expands to; a phrase is checked word position by word position, but only in
+documents that hold all its rarer words and all its pairs of common words (the ``pairs``
+field), so ``"the was"`` is answered by one posting list instead of by the positions of
+every document that has both words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import MAX_EXPANSIONS
+from .plan import COMMON_WORDS, STOP_WORDS
+from .querylang import AnyOf, Filter, Phrase, Word, words_of
+from .whoosh_index import PAIR_JOIN, fold, ranked_term
+from .whoosh_postings import Posting, read_posting
+
+TEXT_FIELDS = ("title", "body")
+
+
+@dataclass
+class Term:
+    """One thing the ranking scores: its frequency per field and document, and where it is."""
+
+    label: str
+    tf: dict[str, dict[int, float]]  # field -> docnum -> frequency
+    postings: dict[str, list[Posting]] = field(default_factory=dict)  # for positions
+    idf: float = 0.0
+
+    @property
+    def docs(self) -> set[int]:
+        found: set[int] = set()
+        for frequencies in self.tf.values():
+            found.update(frequencies)
+        return found
+
+    def positions(self, fieldname: str, docnum: int) -> list[int]:
+        postings = self.postings.get(fieldname, ())
+        if len(postings) == 1:
+            return postings[0].positions(docnum)
+        return sorted(p for posting in postings for p in posting.positions(docnum))
+
+
+class Gatherer:
+    """Reads what a query needs from one searcher, each posting list at most once."""
+
+    def __init__(self, searcher, stems, notices: list[str]):
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.leaves = list(self.reader.leaf_readers())
+        self.stems = stems
+        self.notices = notices
+        self._cache: dict[tuple, Posting] = {}
+
+    def posting(self, fieldname: str, word: str, positions: bool = False, only=None) -> Posting:
+        """A posting list, read once per query (``only``: just the blocks of these docnums)."""
+        found = self._cache.get((fieldname, word, True))
+        if found is None and only is not None:
+            return read_posting(self.leaves, fieldname, word, True, only)
+        if found is None:
+            found = self._cache.get((fieldname, word, positions))
+        if found is None:
+            found = read_posting(self.leaves, fieldname, word, positions)
+            self._cache[(fieldname, word, positions)] = found
+        return found
+
+    # -- words -----------------------------------------------------------------------------
+
+    def forms(self, node: Word, exact: bool = False) -> list[str]:
+        word = fold(node.text)
+        if node.prefix:
+            return self.expand(word)
+        stem = None if exact or word in STOP_WORDS else ranked_term(word)
+        return (self.stems.forms(self.searcher, stem) if stem else None) or [word]
+
+    def expand(self, prefix: str) -> list[str]:
+        """The exact words starting with ``prefix``, at most MAX_EXPANSIONS of them."""
+        found: set[str] = set()
+        for fieldname in TEXT_FIELDS:
+            for term in self.reader.expand_prefix(fieldname, prefix):
+                found.add(term.decode() if isinstance(term, bytes) else term)
+                if len(found) > MAX_EXPANSIONS:
+                    self.notices.append(
+                        f"“{prefix}*” matches too many words; only the first "
+                        f"{MAX_EXPANSIONS} were searched. Type more letters to narrow it."
+                    )
+                    return sorted(found)[:MAX_EXPANSIONS]
+        return sorted(found) or [prefix]
+
+    def word_term(self, node: Word, label: str) -> Term:
+        term = Term(label, {})
+        for fieldname in TEXT_FIELDS:
+            postings = [self.posting(fieldname, f, positions=True) for f in self.forms(node)]
+            postings = [p for p in postings if p.tf]
+            term.postings[fieldname] = postings
+            term.tf[fieldname] = _summed([p.tf for p in postings])
+        return term
+
+    def phrase_term(self, node: Phrase, label: str) -> Term:
+        counts = self.phrase(node.words)
+        return Term(label, {f: {d: c[i] for d, c in counts.items() if c[i]}
+                            for i, f in enumerate(TEXT_FIELDS)})  # fmt: skip
+
+    def term(self, node, label: str) -> Term:
+        return (
+            self.phrase_term(node, label)
+            if isinstance(node, Phrase)
+            else self.word_term(node, label)
+        )
+
+    # -- phrases ---------------------------------------------------------------------------
+
+    def phrase(self, words, fields=TEXT_FIELDS) -> dict[int, list[int]]:
+        """Documents holding the phrase, with how often it occurs in each field."""
+        folded = [fold(w) for w in words]
+        pairs = [
+            f"{a}{PAIR_JOIN}{b}"
+            for a, b in zip(folded, folded[1:], strict=False)
+            if a in COMMON_WORDS and b in COMMON_WORDS and fields == TEXT_FIELDS
+        ]
+        if len(folded) == 2 and pairs:
+            return {d: [0, int(n)] for d, n in self.posting("pairs", pairs[0]).tf.items()}
+        candidates = self._candidates(folded, pairs, fields)
+        found: dict[int, list[int]] = {}
+        if not candidates:
+            return found
+        only = sorted(candidates)
+        for index, fieldname in enumerate(fields):
+            postings = [self.posting(fieldname, w, True, only) for w in folded]
+            docs = candidates.intersection(*(p.tf for p in postings))
+            for docnum in docs:
+                count = _occurrences([p.positions(docnum) for p in postings])
+                if count:
+                    found.setdefault(docnum, [0] * len(fields))[index] = count
+        return found
+
+    def _candidates(self, folded, pairs, fields) -> set[int]:
+        sets = [set(self.posting("pairs", pair).tf) for pair in pairs]
+        rare = set(folded) - COMMON_WORDS
+        for word in sorted(rare if rare or pairs else set(folded)):
+            docs: set[int] = set()
+            for fieldname in fields:
+                docs.update(self.posting(fieldname, word, positions=True).tf)
+            sets.append(docs)
+        sets.sort(key=len)
+        return sets[0].intersection(*sets[1:]) if sets else set()
+
+    # -- strict parts: filters, exclusions -------------------------------------------------
+
+    def docs(self, node) -> set[int]:
+        """The documents a hard or excluded node matches."""
+        if isinstance(node, AnyOf):
+            found: set[int] = set()
+            for child in node.nodes:
+                found |= self.docs(child)
+            return found
+        if isinstance(node, Filter):
+            return self.filter_docs(node)
+        if isinstance(node, Phrase):
+            return set(self.phrase(node.words))
+        return self.word_term(node, node.text).docs
+
+    def filter_docs(self, node: Filter) -> set[int]:
+        if node.field != "speaker":
+            return set(self.posting(node.field, node.value).tf)
+        words = [fold(w) for w in words_of(node.value)]
+        if len(words) == 1:
+            return set(self.posting("speaker", words[0]).tf)
+        return set(self.phrase(words, fields=("speaker",)))
+
+
+def _summed(dicts: list[dict[int, float]]) -> dict[int, float]:
+    if not dicts:
+        return {}
+    dicts = sorted(dicts, key=len, reverse=True)
+    total = dict(dicts[0])
+    for other in dicts[1:]:
+        for docnum, tf in other.items():
+            total[docnum] = total.get(docnum, 0.0) + tf
+    return total
+
+
+def _occurrences(positions: list[list[int]]) -> int:
+    first, rest = positions[0], [set(p) for p in positions[1:]]
+    return sum(1 for s in first if all(s + i in r for i, r in enumerate(rest, 1)))
