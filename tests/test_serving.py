@@ -1,0 +1,244 @@
+"""``archive serve``: worker processes, one per core, and Ctrl+C stops every one of them.
+
+Which process serves a request is seen from outside, in ``/proc``: each keep-alive connection's
+socket is held open by the worker that accepted it, so the owners of the server's established
+sockets are the processes serving. Linux only (``/proc``); the plan itself is tested everywhere.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from webapp.serving import THREADS_PER_WORKER, WAITRESS_THREADS, Plan, bind, cpu_cores, plan
+
+from .conftest import PROJECT
+
+PROC = Path("/proc")
+on_linux = pytest.mark.skipif(not (PROC / "self" / "stat").exists(), reason="needs Linux /proc")
+
+# Stands in for ``archive serve`` while archive/cli.py's serve does not yet call
+# webapp.serving.serve: the same build, then the same call with the same options.
+LAUNCHER = """
+import argparse
+from archive.core import Archive
+from webapp.serving import serve
+parser = argparse.ArgumentParser()
+parser.add_argument("--port", type=int)
+parser.add_argument("--workers", type=int)
+parser.add_argument("--threads", type=int)
+args = parser.parse_args()
+archive = Archive.open()
+try:
+    print(f"Build: {archive.build().summary()}.")
+    serve(archive, "127.0.0.1", args.port, workers=args.workers, threads=args.threads)
+finally:
+    archive.close()
+"""
+
+
+@functools.cache
+def _archive_serve() -> list[str] | None:
+    """The ``archive`` command, once its ``serve`` has ``--workers`` (calls webapp.serving)."""
+    script = Path(sys.executable).parent / "archive"
+    candidates = [[str(script)]] if script.exists() else []
+    candidates += [[sys.executable, "-m", module] for module in ("webapp.cli", "archive.cli")]
+    for command in candidates:
+        shown = subprocess.run(
+            [*command, "serve", "--help"], cwd=PROJECT, capture_output=True, text=True
+        )
+        if shown.returncode == 0 and "--workers" in shown.stdout:
+            return command
+    return None
+
+
+def serve_command(port: int, *options: str) -> list[str]:
+    """The real ``archive serve`` once it has ``--workers``; the stand-in above until then."""
+    command = _archive_serve()
+    if command is None:
+        return [sys.executable, "-c", LAUNCHER, "--port", str(port), *options]
+    return [*command, "serve", "--port", str(port), *options]
+
+
+def test_the_default_is_a_worker_process_per_core_where_there_is_fork():
+    assert plan(cores=4, fork=True) == Plan("gunicorn", 4, THREADS_PER_WORKER, "gthread")
+    assert plan(3, 2, cores=8, fork=True) == Plan("gunicorn", 3, 2, "gthread")
+    assert plan(cores=4, fork=False) == Plan("waitress", 0, WAITRESS_THREADS)
+    assert plan(5, 6, cores=4, fork=False) == Plan("waitress", 0, 6)
+    assert plan(0, cores=4, fork=True) == Plan("waitress", 0, WAITRESS_THREADS)
+    assert plan(cores=1, fork=True).workers == 1
+    for bad in ({"workers": -1}, {"threads": 0}):
+        with pytest.raises(ValueError):
+            plan(**bad)
+    assert bind("::1", 8000) == "[::1]:8000"
+    assert "2 gthread worker processes × 4 threads" in Plan("gunicorn", 2, 4).describe()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _start(root: Path, *options: str) -> tuple[subprocess.Popen, int]:
+    """Start the server in its own process group (as a shell runs a foreground command)."""
+    port = _free_port()
+    env = {**os.environ, "ARCHIVE_ROOT": str(root)}
+    env.pop("ARCHIVE_DATABASE_URL", None)
+    process = subprocess.Popen(
+        serve_command(port, *options),
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the server exited with {process.returncode}")
+        try:
+            _get(port, "/")
+            return process, port
+        except OSError:
+            time.sleep(0.3)
+    _kill_group(process)
+    raise AssertionError("nothing answered within 60 s")
+
+
+def _get(port: int, path: str, connection: http.client.HTTPConnection | None = None) -> int:
+    """GET ``path``; over ``connection`` (left open) or over a new one (closed)."""
+    own = connection is None
+    connection = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        if own:
+            connection.close()
+
+
+def _stat(pid: int) -> list[str] | None:
+    """Fields of /proc/PID/stat after the command name (state, ppid, pgid, …), or None."""
+    try:
+        text = (PROC / str(pid) / "stat").read_text()
+    except OSError:
+        return None
+    return text.rsplit(")", 1)[1].split()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in PROC.iterdir():
+        fields = _stat(int(entry.name)) if entry.name.isdigit() else None
+        if fields and fields[1] == str(pid):
+            found.append(int(entry.name))
+    return sorted(found)
+
+
+def _group(pgid: int) -> list[int]:
+    """Live processes of the process group (zombies are dead and do not count)."""
+    found = []
+    for entry in PROC.iterdir():
+        fields = _stat(int(entry.name)) if entry.name.isdigit() else None
+        if fields and fields[2] == str(pgid) and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def _socket_owners(port: int, pids: list[int]) -> set[int]:
+    """Which of ``pids`` hold an established connection on the server's ``port``."""
+    inodes = set()
+    for line in (PROC / "net" / "tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if int(fields[1].split(":")[1], 16) == port and fields[3] == "01":  # ESTABLISHED
+            inodes.add(fields[9])
+    owners = set()
+    for pid in pids:
+        try:
+            links = [os.readlink(fd) for fd in (PROC / str(pid) / "fd").iterdir()]
+        except OSError:
+            continue
+        if any(link.removeprefix("socket:[").removesuffix("]") in inodes for link in links):
+            owners.add(pid)
+    return owners
+
+
+def _serving_processes(port: int, workers: list[int]) -> set[int]:
+    """Open keep-alive connections in concurrent bursts until several workers hold some."""
+    connections, owners = [], set()
+    page = "/documents/lancashire-police-lcc-joint-statement-cse"
+    with ThreadPoolExecutor(8) as pool:
+        for _ in range(8):
+            burst = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(8)]
+            connections += burst
+            assert set(pool.map(lambda c: _get(port, page, c), burst)) == {200}
+            owners = _socket_owners(port, workers)
+            if len(owners) > 1:
+                break
+    for connection in connections:
+        connection.close()
+    return owners
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def _assert_everything_stops(process: subprocess.Popen, ctrl_c: bool) -> None:
+    """Ctrl+C in a terminal signals the whole foreground group; ``kill -INT`` only the parent."""
+    if ctrl_c:
+        os.killpg(process.pid, signal.SIGINT)
+    else:
+        process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=20) == 0  # gunicorn kills stuck workers at 30 s
+    deadline = time.monotonic() + 10
+    while _group(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _group(process.pid) == [], "processes were left behind"
+
+
+@on_linux
+@pytest.mark.parametrize("ctrl_c", [True, False], ids=["ctrl-c", "sigint-to-parent"])
+def test_serve_runs_a_worker_per_core_and_sigint_stops_them_all(archive_root, ctrl_c):
+    process, port = _start(archive_root)
+    try:
+        for path in ("/", "/documents", "/timeline", "/search?q=police", "/api/v1/search?q=x"):
+            assert _get(port, path) == 200, path
+        workers = _children(process.pid)
+        assert len(workers) == cpu_cores()
+        owners = _serving_processes(port, workers)
+        if cpu_cores() > 1:
+            assert len(owners) > 1, f"only {owners} of {workers} served"
+        _assert_everything_stops(process, ctrl_c)
+    finally:
+        _kill_group(process)
+
+
+@on_linux
+def test_serve_with_no_worker_processes_serves_with_waitress(archive_root):
+    process, port = _start(archive_root, "--workers", "0", "--threads", "2")
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        assert _get(port, "/documents", connection) == 200
+        assert _children(process.pid) == []
+        assert _socket_owners(port, [process.pid]) == {process.pid}
+        connection.close()
+        _assert_everything_stops(process, ctrl_c=True)
+    finally:
+        _kill_group(process)
