@@ -18,7 +18,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from .canonical import canonical_text
-from .ledger import DocumentLedger, state_entry, version_entry, write_document_ledger
+from .ledger import DocumentLedger, state_entry, version_entry, write_document_ledgers
 from .ledger_db import adopt, conflicts, database_only, load_stored, write_database
 from .ledger_plan import RUN_BUILD, Change, pending_problems, plan_changes
 from .models import Organisation, utcnow
@@ -108,9 +108,7 @@ def run_build(
         report.problems += pending_problems(changes, ledgers)
     else:
         _record(changes, ledgers, report)
-    for ledger in ledgers.values():
-        if ledger.dirty:
-            write_document_ledger(ledger_folder, ledger)
+    write_document_ledgers(ledger_folder, [ledger for ledger in ledgers.values() if ledger.dirty])
     own = set(report.added + report.changed + report.reinstated + report.withdrawn)
     for doc_id, ledger in sorted(ledgers.items()):
         if doc_id in held or not ledger.trusted or ledger.latest is None:

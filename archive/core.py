@@ -12,8 +12,10 @@ from sqlalchemy.orm import sessionmaker
 from . import db
 from .build import BuildReport, NothingToBuild, run_build
 from .config import Config, load_config
-from .ledger import DocumentLedger, ledger_dir, read_ledger
+from .ledger import DocumentLedger, ledger_dir
 from .ledger_plan import pending_problems, plan_changes
+from .ledger_read import read_ledger
+from .organisation_names import store_names
 from .source import SourceTree, read_source
 
 
@@ -104,6 +106,7 @@ class Archive:
                     report = run_build(
                         session, tree, ledgers, ledger_dir(self.config.documents_dir), locked
                     )
+                    store_names(session, tree.organisations)  # formal names and aliases
                 for ledger in ledgers.values():
                     report.problems += ledger.problems
                 report.problems.sort()

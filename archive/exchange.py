@@ -20,13 +20,13 @@ from .ledger import (
     DocumentLedger,
     Entry,
     dumps,
-    entry_problems,
     parse_time,
     state_entry,
     version_entry,
-    write_document_ledger,
+    write_document_ledgers,
 )
 from .ledger_db import adopt, load_stored, write_database
+from .ledger_read import entry_problems
 from .models import Document, Organisation
 from .verify import canonical_problems
 
@@ -110,8 +110,7 @@ def import_data(session: Session, data: dict, ledger_folder: Path) -> int:
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ImportRefused(f"malformed export file: {type(exc).__name__}: {exc}") from None
     session.flush()
-    for ledger in ledgers:
-        write_document_ledger(ledger_folder, ledger)
+    write_document_ledgers(ledger_folder, ledgers)
     return len(ledgers)
 
 

@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .canonical import CANONICAL_RULES
-from .documents import ID_PATTERN, version_hash
+from .documents import version_hash
 from .problems import Problem
 
 LEDGER_DIRNAME = "ledger"
 EVENTS = ("version", "withdrawn", "reinstated")
+SYNC_EACH_UP_TO = 16  # files a build makes durable one by one; more are synced together
 REQUIRED = {
     "version": {"document", "event", "previous", "archived_at", "version", "sha256", "metadata",
                 "body", "canonical", "path"},
@@ -169,147 +170,33 @@ def ledger_dir(documents_dir: Path) -> Path:
     return documents_dir / LEDGER_DIRNAME
 
 
-def read_ledger(documents_dir: Path, root: Path) -> dict[str, DocumentLedger]:
-    """Every document's ledger under ``documents/ledger/``, checked (cheaply: no Markdown)."""
-    folder = ledger_dir(documents_dir)
-    ledgers: dict[str, DocumentLedger] = {}
-    if not folder.is_dir():
-        return ledgers
-    for path in sorted(folder.iterdir()):
-        display = _display(path, root)
-        doc_id = path.name.removesuffix(".jsonl")
-        if not path.name.endswith(".jsonl") or not ID_PATTERN.match(doc_id):
-            if not path.name.startswith("."):
-                ledgers[path.name] = DocumentLedger(
-                    path.name, display, problems=[Problem(display, 1, "not a ledger file")]
-                )
-            continue
-        ledgers[doc_id] = read_document_ledger(path, display, doc_id)
-    return ledgers
-
-
-def _display(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
-
-
-def read_document_ledger(path: Path, display: str, doc_id: str) -> DocumentLedger:
-    ledger = DocumentLedger(doc_id, display)
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        ledger.problems.append(Problem(display, 1, "ledger file is not valid UTF-8"))
-        return ledger
-    lines = text.split("\n")
-    if lines[-1] != "":
-        ledger.problems.append(
-            Problem(display, len(lines), "last line is incomplete (no newline at the end)")
-        )
-    for lineno, line in enumerate(lines[:-1], 1):
-        line = line.removesuffix("\r")
-        try:
-            data = json.loads(line)
-        except ValueError:
-            ledger.problems.append(Problem(display, lineno, "entry is not valid JSON"))
-            continue
-        entry = Entry(data if isinstance(data, dict) else {}, line, lineno)
-        for message in entry_problems(entry, ledger):
-            ledger.problems.append(Problem(display, lineno, message))
-        ledger.entries.append(entry)
-    return ledger
-
-
-def entry_problems(entry: Entry, ledger: DocumentLedger) -> list[str]:
-    """What is wrong with ``entry`` coming after ``ledger.entries`` (structure, chain, hashes)."""
-    data = entry.data
-    event = data.get("event")
-    if event not in EVENTS:
-        return [f"unknown or missing event {str(event)[:40]!r}"]
-    missing = sorted(REQUIRED[event] - set(data))
-    if missing:
-        return [f"{event} entry lacks {', '.join(missing)}"]
-    problems = []
-    previous = ledger.entries[-1] if ledger.entries else None
-    if data["previous"] != (previous.digest if previous else None):
-        problems.append(
-            "hash chain broken: 'previous' is not the SHA-256 of the line before "
-            "(an entry was changed, removed or moved)"
-        )
-    if data["document"] != ledger.doc_id:
-        problems.append(f"entry names document {str(data['document'])[:80]!r}, not the file's")
-    try:
-        parse_time(data["archived_at"])
-    except (TypeError, ValueError):
-        problems.append("archived_at is not an ISO 8601 time with a zone")
-    problems += _order_problems(entry, ledger)
-    if event == "version":
-        problems += version_problems(data)
-    return problems
-
-
-def _order_problems(entry: Entry, ledger: DocumentLedger) -> list[str]:
-    latest = ledger.latest
-    number = latest.version if latest and isinstance(latest.version, int) else 0
-    expected = number + 1 if entry.data["event"] == "version" else number
-    if entry.data["version"] != expected:
-        return [f"{entry.data['event']} entry has version {entry.data['version']!r}; expected"
-                f" {expected}"]  # fmt: skip
-    withdrawn = ledger.withdrawn_entry is not None
-    if entry.data["event"] == "withdrawn" and (withdrawn or number == 0):
-        return ["withdrawal of a document that is not live"]
-    if entry.data["event"] == "reinstated" and not withdrawn:
-        return ["reinstatement of a document that is not withdrawn"]
-    return []
-
-
-def version_problems(data: dict) -> list[str]:
-    """A version entry's content against its own hashes and offsets."""
-    metadata, body, canonical = data["metadata"], data["body"], data["canonical"]
-    if not isinstance(metadata, dict) or not isinstance(body, str):
-        return ["version entry's metadata must be a mapping and its body text"]
-    problems = []
-    if version_hash(metadata, body) != data["sha256"]:
-        problems.append("SHA-256 does not match the entry's metadata and body")
-    if metadata.get("id") != data["document"]:
-        problems.append("metadata id differs from the entry's document")
-    if not isinstance(canonical, dict) or not isinstance(canonical.get("text"), str):
-        return [*problems, "canonical text missing"]
-    text = canonical["text"]
-    if canonical.get("sha256") != sha256_text(text):
-        problems.append("canonical text does not match its SHA-256")
-    if not _offsets_fit(canonical.get("paragraphs"), len(text)):
-        problems.append("paragraph offsets do not fit the canonical text")
-    return problems
-
-
-def _offsets_fit(paragraphs: object, length: int) -> bool:
-    if not isinstance(paragraphs, list):
-        return False
-    position = 0
-    for pair in paragraphs:
-        if not (isinstance(pair, list) and len(pair) == 2 and all(type(n) is int for n in pair)):
-            return False
-        if not position <= pair[0] <= pair[1] <= length:
-            return False
-        position = pair[1]
-    return True
-
-
-def write_document_ledger(folder: Path, ledger: DocumentLedger) -> None:
-    """Write one document's ledger atomically (a new file renamed over the old)."""
+def write_document_ledgers(folder: Path, ledgers: list[DocumentLedger]) -> None:
+    """Write changed ledgers atomically: each new file is written beside the old one and made
+    durable before any is renamed over its old one, so a crash leaves old or new, never half."""
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{ledger.doc_id}.jsonl"
-    temporary = folder / f".{ledger.doc_id}.jsonl.tmp"
-    content = "".join(entry.line + "\n" for entry in ledger.entries)
-    with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(content)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, target)
+    written = []
+    for ledger in ledgers:
+        temporary = folder / f".{ledger.doc_id}.jsonl.tmp"
+        with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write("".join(entry.line + "\n" for entry in ledger.entries))
+        written.append((temporary, folder / f"{ledger.doc_id}.jsonl"))
+    _make_durable([temporary for temporary, _ in written])
+    for temporary, target in written:
+        os.replace(temporary, target)
     _fsync_dir(folder)
-    ledger.dirty = False
+    for ledger in ledgers:
+        ledger.dirty = False
+
+
+def _make_durable(paths: list[Path]) -> None:
+    """fsync each file; for many files one ``sync()`` of the file system costs far less (a cold
+    build of 2,000 documents spent two thirds of its time in per-file fsync)."""
+    if len(paths) > SYNC_EACH_UP_TO and hasattr(os, "sync"):
+        os.sync()
+        return
+    for path in paths:
+        with open(path, "rb") as handle:
+            os.fsync(handle.fileno())
 
 
 def _fsync_dir(folder: Path) -> None:

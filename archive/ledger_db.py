@@ -148,5 +148,6 @@ def apply_current_fields(session: Session, document: Document, metadata: dict) -
         date.edtf, date.earliest, date.latest,
     )  # fmt: skip
     keys = metadata.get("organisations") or []
-    found = (session.get(Organisation, key) for key in keys)
+    with session.no_autoflush:  # the organisations are loaded: no flush per document
+        found = [session.get(Organisation, key) for key in keys]
     document.organisations = [organisation for organisation in found if organisation is not None]

@@ -8,7 +8,7 @@ import shutil
 import pytest
 from sqlalchemy import select, update
 
-from archive.ledger import read_ledger
+from archive.ledger_read import read_ledger
 from archive.models import Version
 from archive.search import SearchRequest
 from webapp import create_app

@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import select
 
 from archive.documents import load_document
-from archive.ledger import parse_time, read_ledger
+from archive.ledger import parse_time
+from archive.ledger_read import read_ledger
 from archive.models import Document, Version
 from webapp import create_app
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from archive.canonical import CANONICAL_RULES, canonical_text, render_html, render_version
-from archive.ledger import read_ledger
+from archive.ledger_read import read_ledger
 from archive.source import read_source
 
 from .conftest import FIXTURES, PROJECT, SHIPPED_DOCUMENTS, copy_corpus
