@@ -56,7 +56,15 @@ def test_json_shape(search_client):
     assert data["links"]["prev"] == "/api/v1/search?q=inquiry&kind=event"
     assert data["links"]["self"] == "/api/v1/search?q=inquiry&kind=event&page=2"
     result = data["results"][0]
-    assert set(result) == {"document", "score", "link", "paragraph", "matched", "snippets"}
+    assert set(result) == {
+        "document",
+        "score",
+        "link",
+        "paragraph",
+        "matched",
+        "missing",
+        "snippets",
+    }
     assert set(result["snippets"][0]) == {"paragraph", "anchor", "text", "html"}
     assert {"id", "title", "kind", "date", "organisations", "url"} <= set(result["document"])
 

@@ -61,8 +61,9 @@ class Plan:
 
     @property
     def may_relax(self) -> bool:
-        """Whether documents lacking some words may be shown (two soft clauses or more)."""
-        return len(self.soft) >= 2
+        """Whether documents lacking some words may be shown: with two soft clauses or more,
+        or one beside a phrase or filter (which alone then selects)."""
+        return len(self.soft) >= 2 or bool(self.soft and self.hard)
 
     def scored_words(self) -> list[Word | Phrase]:
         """Every positive word or phrase, for ranking and snippets."""

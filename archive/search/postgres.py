@@ -14,41 +14,22 @@ from html import escape
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from . import Hit, SearchError, SearchRequest, SearchResults, Snippet
-from .postgres_query import RANKED, Compiler
+from . import (
+    Hit,
+    SearchError,
+    SearchRequest,
+    SearchResults,
+    Snippet,
+    postgres_index,
+    postgres_rank,
+    ranking,
+)
+from .plan import relaxed_notice, should_relax
+from .postgres_index import RANKED
+from .postgres_query import Compiler
 from .querylang import Word
-from .records import current_versions, index_differences, live_versions
+from .records import current_versions
 
-ENTRY_COLUMNS = """
-    SELECT d.id, d.kind,
-      COALESCE((SELECT array_agg(o.organisation_key ORDER BY o.organisation_key)
-                FROM document_organisations o WHERE o.document_id = d.id), '{}'),
-      ARRAY(SELECT lower(t) FROM json_array_elements_text(
-            COALESCE(v.metadata::json -> 'tags', '[]'::json)) AS t),
-      d.date_earliest, d.date_latest,
-      ARRAY(SELECT generate_series(extract(year FROM d.date_earliest)::int,
-                                   extract(year FROM d.date_latest)::int)),
-      setweight(to_tsvector('search.english_folded',
-                            COALESCE(v.metadata::json ->> 'title', '')), 'A')
-        || setweight(to_tsvector('search.english_folded', v.canonical_text), 'B'),
-      to_tsvector('search.exact', COALESCE(v.metadata::json ->> 'title', ''))
-        || to_tsvector('search.exact', v.canonical_text),
-      to_tsvector('search.exact', COALESCE(v.metadata::json ->> 'speaker', '')),
-      v.sha256
-    FROM documents d JOIN versions v ON v.document_id = d.id AND v.number = d.current_version
-    WHERE d.withdrawn_at IS NULL
-"""
-INSERT = """
-    INSERT INTO search.entries (document_id, kind, org_keys, tags, date_earliest, date_latest,
-                                years, ranked, exact, speaker, version_sha256)
-"""
-UPSERT = """
-    ON CONFLICT (document_id) DO UPDATE SET kind = EXCLUDED.kind, org_keys = EXCLUDED.org_keys,
-      tags = EXCLUDED.tags, date_earliest = EXCLUDED.date_earliest,
-      date_latest = EXCLUDED.date_latest, years = EXCLUDED.years, ranked = EXCLUDED.ranked,
-      exact = EXCLUDED.exact, speaker = EXCLUDED.speaker,
-      version_sha256 = EXCLUDED.version_sha256
-"""
 FACETS = """
     WITH m AS MATERIALIZED (SELECT e.org_keys, e.kind, e.years FROM search.entries e
                             WHERE {where})
@@ -57,15 +38,13 @@ FACETS = """
     UNION ALL SELECT 'year', y::text, count(*) FROM m, unnest(m.years) y GROUP BY y
     UNION ALL SELECT 'total', '', count(*) FROM m
 """
-TOP = """
-    SELECT e.document_id, {rank} AS score FROM search.entries e WHERE {where}
-    ORDER BY {order} LIMIT :limit OFFSET :offset
+BY_DATE = """
+    SELECT e.document_id FROM search.entries e WHERE {where}
+    ORDER BY e.date_earliest, e.document_id LIMIT :limit
 """
-WORDS = """
-    INSERT INTO search.words (word, ndoc) SELECT word, ndoc FROM ts_stat({stat})
-    ON CONFLICT (word) DO UPDATE SET ndoc = search.words.ndoc + EXCLUDED.ndoc
-"""
-HELD = "SELECT document_id, version_sha256 FROM search.entries"
+MISSING = (
+    "SELECT e.document_id, ARRAY[{checks}] FROM search.entries e WHERE e.document_id = ANY(:ids)"
+)
 HEADLINE_OPTIONS = (
     "StartSel=\ue000, StopSel=\ue001, FragmentDelimiter=\ue002, MaxFragments=2, "
     "MaxWords=35, MinWords=12"
@@ -85,48 +64,14 @@ class PostgresBackend:
 
     def after_build(self, report, reindex: bool = False, progress: bool = False) -> None:
         """Bring the index to the database: whatever a build did, or an interrupted one left."""
-        if reindex:
-            self.rebuild(progress=progress)
-            return
-        with self.archive.session() as session:
-            expected = live_versions(session)
-        with self.archive.engine.begin() as connection:
-            held = dict(connection.execute(text(HELD)).all())
-            if not held:
-                self._fill(connection, None)
-                return
-            stale, extra = index_differences(expected, held)
-            if stale or extra:
-                connection.execute(
-                    text("DELETE FROM search.entries WHERE document_id = ANY(:ids)"),
-                    {"ids": stale + extra},
-                )
-                self._fill(connection, stale)
+        postgres_index.after_build(self.archive, reindex)
 
     def indexed_versions(self) -> dict[str, str | None]:
         with self.archive.engine.connect() as connection:
-            return dict(connection.execute(text(HELD)).all())
+            return postgres_index.held_versions(connection)
 
     def rebuild(self, progress: bool = False) -> None:
-        self.archive.migrate()
-        with self.archive.engine.begin() as connection:
-            connection.execute(text("DELETE FROM search.entries"))
-            self._fill(connection, None)
-
-    def _fill(self, connection, ids) -> None:
-        where = "" if ids is None else " AND d.id = ANY(:ids)"
-        connection.execute(text(INSERT + ENTRY_COLUMNS + where + UPSERT), {"ids": list(ids or [])})
-        if ids is None:
-            connection.execute(text("DELETE FROM search.words"))
-            connection.execute(text(WORDS.format(stat="'SELECT exact FROM search.entries'")))
-            # Fresh statistics, or the planner scans every tsvector until autovacuum comes by.
-            connection.execute(text("ANALYZE search.entries, search.words"))
-        elif ids:
-            stat = (
-                "format('SELECT exact FROM search.entries WHERE document_id = ANY(%L)',"
-                " CAST(:ids AS text[]))"
-            )
-            connection.execute(text(WORDS.format(stat=stat)), {"ids": list(ids)})
+        postgres_index.after_build(self.archive, reindex=True)
 
     def close(self) -> None:
         return None
@@ -134,47 +79,74 @@ class PostgresBackend:
     # -- searching ------------------------------------------------------------------------
 
     def search(self, request: SearchRequest) -> SearchResults:
-        parsed = request.parsed
-        results = SearchResults(request, notices=list(parsed.notices))
-        if parsed.is_empty and not request.has_filters:
+        plan = request.plan
+        results = SearchResults(request, notices=list(request.parsed.notices))
+        if plan.is_empty and not request.has_filters:
             return results
         with self.archive.engine.begin() as connection:
             connection.execute(text("SET LOCAL statement_timeout = 2000"))
-            sql = Compiler(StopWords(connection)).compile(parsed, request)
+            sql = Compiler().compile(plan, request)
             try:
-                ids = self._run(connection, sql, request, results)
+                ranked = self._run(connection, sql, request, results)
             except OperationalError as exc:
                 if "statement timeout" not in str(exc):
                     raise
                 results.partial = True
                 results.notices.append("The search took too long; these results are incomplete.")
                 return results
-            if ids:
-                headlines = self._headlines(connection, sql, ids)
+            headlines = self._headlines(connection, sql, ranked) if ranked else {}
             if results.total == 0:
-                results.suggestion = _suggest(connection, request.q, parsed)
-        self._attach(results, headlines if ids else {}, request)
+                results.suggestion = _suggest(connection, request.q, plan)
+        self._attach(results, headlines, request)
         return results
 
     def _run(self, connection, sql, request: SearchRequest, results: SearchResults) -> list:
-        rows = connection.execute(text(FACETS.format(where=sql.where_sql)), sql.params)
-        for facet, value, count in rows:
+        relaxed = False
+        self._count(connection, sql.where(), sql.params, results)
+        if should_relax(request.plan, results.total, request.relax):
+            relaxed = True
+            self._count(connection, sql.where(relaxed=True), sql.params, results)
+            notice = relaxed_notice(0, results.total)
+            if notice:
+                results.notices.append(notice)
+        if not results.total:
+            return []
+        where = sql.where(relaxed)
+        limit = request.page * request.per_page
+        if request.sort == "date" or not sql.terms:
+            query = text(BY_DATE.format(where=where))
+            ids = [d for (d,) in connection.execute(query, {**sql.params, "limit": limit})]
+            scored = [(d, 0.0) for d in ids]
+        else:
+            count, title_avg, body_avg = postgres_rank.prepare(connection, sql)
+            depth = max(limit, ranking.PARAMS.rerank)
+            ids = postgres_rank.candidates(connection, sql, where, depth)
+            found = postgres_rank.scores(connection, sql, ids, (title_avg, body_avg))
+            scored = sorted(found.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        scored = scored[(request.page - 1) * request.per_page :]
+        missing = self._missing(connection, sql, [d for d, _ in scored]) if relaxed else {}
+        labels = [s.label for s in request.plan.soft]
+        for doc_id, score in scored:
+            lacks = [label for label, has in zip(labels, missing.get(doc_id, ()), strict=False)
+                     if not has]  # fmt: skip
+            results.hits.append(Hit(doc_id, score, missing=lacks))
+        return [d for d, _ in scored]
+
+    def _count(self, connection, where: str, params: dict, results: SearchResults) -> None:
+        results.facets, results.total = {}, 0
+        for facet, value, count in connection.execute(text(FACETS.format(where=where)), params):
             if facet == "total":
                 results.total = count
             else:
                 results.facets.setdefault(facet, {})[value] = count
         for name, counts in results.facets.items():
             results.facets[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-        if not results.total:
-            return []
-        by_date = request.sort == "date" or not request.parsed.positive_words()
-        order = "e.date_earliest, e.document_id" if by_date else "score DESC, e.document_id"
-        query = TOP.format(rank=sql.rank_sql(), where=sql.where_sql, order=order)
-        offset = (request.page - 1) * request.per_page
-        params = {**sql.params, "limit": request.per_page, "offset": offset}
-        found = connection.execute(text(query), params).all()
-        results.hits = [Hit(doc_id, float(score or 0)) for doc_id, score in found]
-        return [doc_id for doc_id, _ in found]
+
+    def _missing(self, connection, sql, ids: list[str]) -> dict[str, list[bool]]:
+        if not ids or not sql.soft:
+            return {}
+        query = MISSING.format(checks=", ".join(f"({s})" for s in sql.soft))
+        return dict(connection.execute(text(query), {**sql.params, "ids": ids}).all())
 
     def _headlines(self, connection, sql, ids: list[str]) -> dict[str, str]:
         query = text(
@@ -195,24 +167,6 @@ class PostgresBackend:
                 hit.snippets, hit.matched = headline_snippets(
                     headlines[hit.document_id], version.canonical_text, version.paragraphs
                 )
-
-
-class StopWords:
-    """Whether a word is an English stop word, asked of PostgreSQL's own dictionary (cached)."""
-
-    known: dict[str, bool] = {}
-
-    def __init__(self, connection):
-        self.connection = connection
-
-    def __contains__(self, word: str) -> bool:
-        word = word.lower()
-        if word not in self.known:
-            if len(self.known) > 20000:
-                self.known.clear()
-            query = text(f"SELECT numnode(plainto_tsquery('{RANKED}', :w)) = 0")
-            self.known[word] = bool(self.connection.scalar(query, {"w": word}))
-        return self.known[word]
 
 
 def headline_snippets(headline: str, text_: str, paragraphs: list) -> tuple[list[Snippet], list]:
@@ -255,10 +209,10 @@ def _snippet(text_: str, start: int, end: int, marks, number: int, paragraph) ->
     return Snippet(number, plain, lead + "".join(html) + tail)
 
 
-def _suggest(connection, q: str, parsed) -> str | None:
+def _suggest(connection, q: str, plan) -> str | None:
     """Replace each unknown word by the most similar, most frequent word in the archive."""
     suggestion, changed = q, False
-    for node in parsed.positive_words():
+    for node in plan.scored_words():
         if not isinstance(node, Word) or node.prefix:
             continue
         word = _fold(node.text)

@@ -1,8 +1,12 @@
-"""Compile a parsed query (``querylang``) into SQL over ``search.entries``.
+"""Compile a query plan (``plan``) into SQL over ``search.entries``.
 
 User text never reaches ``to_tsquery`` as syntax: words and phrases go through
 ``plainto_tsquery`` / ``phraseto_tsquery`` as bound parameters, and a prefix is a word of
 ``\\w`` characters only, quoted as one lexeme before ``:*`` is added.
+
+Soft clauses (the plain words) compile to one condition each, so the same query can ask for
+documents with all of them or, when none has, with any; hard clauses (phrases, exclusions,
+field and form filters) always hold. The words to rank by are collected as ``RankTerm``s.
 """
 
 from __future__ import annotations
@@ -10,83 +14,112 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import SearchRequest
-from .querylang import AnyOf, Filter, Not, ParsedQuery, Phrase, Word, words_of
+from .plan import COMMON_WORDS, STOP_WORDS, Plan
+from .postgres_index import EXACT, RANKED
+from .querylang import AnyOf, Filter, Phrase, Word, words_of
 
-RANKED = "search.english_folded"
-EXACT = "search.exact"
+
+@dataclass
+class RankTerm:
+    """A word to rank by: its tsquery (for the GIN index) over ``ranked`` or ``exact``."""
+
+    label: str
+    query: str
+    column: str = "ranked"
+    word: str = ""  # analysed in the database to the lexemes it stands for
+    prefix: str | None = None
+    lexemes: list[str] = field(default_factory=list)
+    df: int = 0
+    idf: float = 0.0
 
 
 @dataclass
 class SqlQuery:
-    """A WHERE clause with its parameters, and tsqueries for ranking and headlines."""
-
-    where: list[str] = field(default_factory=list)
+    hard: list[str] = field(default_factory=list)
+    soft: list[str] = field(default_factory=list)
     params: dict = field(default_factory=dict)
-    rank: list[str] = field(default_factory=list)  # tsquery expressions over ``ranked``
-    phrase_rank: list[str] = field(default_factory=list)  # tsquery expressions over ``exact``
+    terms: list[RankTerm] = field(default_factory=list)
+    positive_hard: bool = False
 
     def bind(self, value) -> str:
         name = f"p{len(self.params)}"
         self.params[name] = value
         return f":{name}"
 
-    @property
-    def where_sql(self) -> str:
-        return " AND ".join(self.where) if self.where else "TRUE"
-
-    def rank_sql(self) -> str:
-        parts = [f"ts_rank(e.ranked, {q})" for q in self.rank]
-        parts += [f"ts_rank(e.exact, {q}) * 2" for q in self.phrase_rank]
-        return " + ".join(parts) if parts else "0"
+    def where(self, relaxed: bool = False) -> str:
+        """All the conditions; ``relaxed``: any soft clause will do, or none beside a positive
+        hard one (a phrase or filter is enough)."""
+        parts = list(self.hard)
+        if self.soft and not (relaxed and self.positive_hard):
+            joined = " OR " if relaxed else " AND "
+            parts.append("(" + joined.join(f"({s})" for s in self.soft) + ")")
+        return " AND ".join(parts) if parts else "TRUE"
 
     def headline_query(self) -> str:
-        return " || ".join(self.rank) if self.rank else f"plainto_tsquery('{RANKED}', '')"
+        ranked = [t.query for t in self.terms if t.column == "ranked"]
+        return " || ".join(ranked) if ranked else f"plainto_tsquery('{RANKED}', '')"
 
 
 class Compiler:
-    """Turn clauses into SQL conditions; ``stop_words`` says which words have no stem."""
-
-    def __init__(self, stop_words):
-        self.stop_words = stop_words
+    def __init__(self):
         self.sql = SqlQuery()
+        self._seen: set[tuple[str, str]] = set()
 
-    def compile(self, parsed: ParsedQuery, request: SearchRequest) -> SqlQuery:
-        for clause in parsed.clauses:
-            if isinstance(clause, Not):
-                self.sql.where.append(f"NOT ({self.node(clause.node, positive=False)})")
-            else:
-                self.sql.where.append(self.node(clause, positive=True))
+    def compile(self, plan: Plan, request: SearchRequest) -> SqlQuery:
+        for soft in plan.soft:
+            self.sql.soft.append(" OR ".join(f"({self.node(n, soft.label)})" for n in soft.nodes))
+        for node in plan.hard:
+            self.sql.hard.append(self.node(node, None))
+        self.sql.positive_hard = bool(plan.hard)
+        for node in plan.negative:
+            self.sql.hard.append(f"NOT ({self.node(node, None, positive=False)})")
         self.form(request)
         return self.sql
 
-    def node(self, node, positive: bool) -> str:
+    def node(self, node, label: str | None, positive: bool = True) -> str:
         if isinstance(node, AnyOf):
-            return "(" + " OR ".join(self.node(n, positive) for n in node.nodes) + ")"
+            return "(" + " OR ".join(self.node(n, label, positive) for n in node.nodes) + ")"
         if isinstance(node, Filter):
             return self.filter(node)
         if isinstance(node, Phrase):
-            query = f"phraseto_tsquery('{EXACT}', {self.sql.bind(' '.join(node.words))})"
-            if positive:
-                self.sql.phrase_rank.append(query)
-                self.sql.rank.append(
-                    f"plainto_tsquery('{RANKED}', {self.sql.bind(' '.join(node.words))})"
-                )
-            return f"e.exact @@ {query}"
-        return self.word(node, positive)
+            return self.phrase(node, positive)
+        return self.word(node, label or node.text, positive)
 
-    def word(self, node: Word, positive: bool) -> str:
+    def _term(self, term: RankTerm, positive: bool) -> None:
+        key = (term.column, term.prefix or term.word)
+        if positive and key not in self._seen:
+            self._seen.add(key)
+            self.sql.terms.append(term)
+
+    def word(self, node: Word, label: str, positive: bool) -> str:
+        sql = self.sql
         if node.prefix:
-            lexeme = self.sql.bind("'" + node.text.replace("'", "") + "':*")
-            if positive:
-                self.sql.phrase_rank.append(f"to_tsquery('{EXACT}', {lexeme})")
-                self.sql.rank.append(f"to_tsquery('{RANKED}', {lexeme})")
-            return f"e.exact @@ to_tsquery('{EXACT}', {lexeme})"
-        if node.text.lower() in self.stop_words:
-            return f"e.exact @@ plainto_tsquery('{EXACT}', {self.sql.bind(node.text)})"
-        query = f"plainto_tsquery('{RANKED}', {self.sql.bind(node.text)})"
-        if positive:
-            self.sql.rank.append(query)
-        return f"e.ranked @@ {query}"
+            prefix = "".join(words_of(node.text)).lower()
+            query = f"to_tsquery('{EXACT}', {sql.bind(repr_lexeme(prefix) + ':*')})"
+            self._term(RankTerm(label, query, "exact", prefix=prefix), positive)
+            return f"e.exact @@ {query}"
+        stop = node.text.lower() in STOP_WORDS
+        config, column = (EXACT, "exact") if stop else (RANKED, "ranked")
+        query = f"plainto_tsquery('{config}', {sql.bind(node.text)})"
+        self._term(RankTerm(label, query, column, word=node.text), positive)
+        return f"e.{column} @@ {query}"
+
+    def phrase(self, node: Phrase, positive: bool) -> str:
+        sql = self.sql
+        words = [w.lower() for w in node.words]
+        query = f"phraseto_tsquery('{EXACT}', {sql.bind(' '.join(node.words))})"
+        condition = f"e.exact @@ {query}"
+        pairs = [
+            f"{a} {b}"
+            for a, b in zip(words, words[1:], strict=False)
+            if a in COMMON_WORDS and b in COMMON_WORDS
+        ]
+        if pairs:  # the GIN index over pairs narrows the documents whose positions are checked
+            condition = f"e.pairs @> CAST({sql.bind(pairs)} AS text[]) AND {condition}"
+        content = [w for w in node.words if w.lower() not in STOP_WORDS] or list(node.words)
+        for word in content:
+            self.word(Word(word), word, positive)
+        return f"({condition})"
 
     def filter(self, node: Filter) -> str:
         if node.field == "speaker":
@@ -100,10 +133,15 @@ class Compiler:
     def form(self, request: SearchRequest) -> None:
         sql = self.sql
         if request.org:
-            sql.where.append(f"{sql.bind(request.org)} = ANY(e.org_keys)")
+            sql.hard.append(f"{sql.bind(request.org)} = ANY(e.org_keys)")
         if request.kind:
-            sql.where.append(f"e.kind = {sql.bind(request.kind)}")
+            sql.hard.append(f"e.kind = {sql.bind(request.kind)}")
         if request.date_from:
-            sql.where.append(f"e.date_latest >= {sql.bind(request.date_from)}")
+            sql.hard.append(f"e.date_latest >= {sql.bind(request.date_from)}")
         if request.date_to:
-            sql.where.append(f"e.date_earliest <= {sql.bind(request.date_to)}")
+            sql.hard.append(f"e.date_earliest <= {sql.bind(request.date_to)}")
+
+
+def repr_lexeme(word: str) -> str:
+    """A word of ``\\w`` characters as one quoted tsquery lexeme."""
+    return "'" + word.replace("'", "") + "'"

@@ -54,6 +54,7 @@ def results_json(results: SearchResults) -> dict:
                 "organisations": [o.key for o in document.organisations],
                 "score": round(hit.score, 4),
                 "link": f"/documents/{document.id}{anchor}",
+                "missing": hit.missing,
                 "snippets": snippets,
             }
         )
@@ -89,6 +90,8 @@ def results_text(results: SearchResults) -> str:
         lines.append(f"{n}. {document.title}")
         lines.append(f"   {when} · {document.kind}" + (f" · {orgs}" if orgs else ""))
         lines.append(f"   /documents/{document.id}{anchor}")
+        if hit.missing:
+            lines.append(f"   Missing: {', '.join(hit.missing)}")
         lines.extend(f"   ¶{s.paragraph}: {_snippet_line(s.html)}" for s in hit.snippets)
     return "\n".join(lines)
 

@@ -94,7 +94,7 @@ def evaluate(plan: Plan, request, gatherer: Gatherer, corpus: Corpus, deadline: 
     strict = allowed(set.intersection(*clause_docs) if clause_docs else None)
     relaxed: set[int] = set()
     if should_relax(plan, len(strict), request.relax):
-        relaxed = allowed(set().union(*clause_docs)) - strict
+        relaxed = allowed(None if plan.hard else set().union(*clause_docs)) - strict
     outcome.strict, outcome.relaxed = len(strict), len(relaxed)
     outcome.facets = facets(corpus.table, strict | relaxed)
     terms = [t for ts in clauses for t in ts] + [

@@ -92,6 +92,7 @@ def _hit_data(hit) -> dict:
         "link": link,
         "paragraph": hit.paragraph,
         "matched": hit.matched,
+        "missing": hit.missing,
         "snippets": [
             {"paragraph": s.paragraph, "anchor": f"p{s.paragraph}", "text": s.text, "html": s.html}
             for s in hit.snippets

@@ -1,0 +1,136 @@
+"""Ranking on PostgreSQL: the same BM25F and proximity boost as Whoosh (``ranking``).
+
+Reading a term's frequency means reading the document's tsvector, which PostgreSQL keeps
+compressed out of line; doing that for every match is what made long queries slow. So ranking
+takes two steps, both bounded by the page wanted rather than by the matches:
+
+1. *candidates*: each term's documents come from the GIN index alone (no tsvector is read),
+   and each document is scored by the idf of the terms it has; the best ``depth`` go on;
+2. *scores*: for those few, the query's lexemes are read from the tsvectors (frequencies per
+   field from the weights, positions for the proximity boost) and BM25F is computed exactly.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import text
+
+from . import ranking
+from .postgres_index import EXACT, RANKED
+from .postgres_query import RankTerm, SqlQuery
+
+LEXEMES = """
+    SELECT t.i, tsvector_to_array(to_tsvector(t.config::regconfig, t.word))
+    FROM unnest(CAST(:i AS int[]), CAST(:config AS text[]), CAST(:word AS text[]))
+      AS t(i, config, word)
+"""
+COUNTS = """
+    SELECT (SELECT count(*) FROM search.entries),
+      (SELECT COALESCE(avg(title_len), 0) FROM search.entries),
+      (SELECT COALESCE(avg(body_len), 0) FROM search.entries)
+"""
+CANDIDATES = """
+    WITH allowed AS MATERIALIZED (SELECT e.document_id FROM search.entries e WHERE {where}),
+    hits (document_id, w) AS ({hits})
+    SELECT h.document_id, sum(h.w) AS pre FROM hits h JOIN allowed a USING (document_id)
+    GROUP BY h.document_id ORDER BY pre DESC, h.document_id LIMIT :depth
+"""
+HIT = "SELECT e.document_id, CAST({weight} AS float8) FROM search.entries e WHERE e.{column} @@ {q}"
+FREQUENCIES = """
+    SELECT e.document_id, e.title_len, e.body_len, '{column}', u.lexeme, u.positions, u.weights
+    FROM search.entries e CROSS JOIN LATERAL unnest(e.{column}) u
+    WHERE e.document_id = ANY(:ids) AND (u.lexeme = ANY(:lexemes)
+      OR EXISTS (SELECT 1 FROM unnest(CAST(:prefixes AS text[])) p WHERE starts_with(u.lexeme, p)))
+"""
+
+
+def prepare(connection, sql: SqlQuery) -> tuple[int, float, float]:
+    """Look up each term's lexemes and document count; return (count, avg title, avg body)."""
+    count, title_avg, body_avg = connection.execute(text(COUNTS)).one()
+    words = [(i, t) for i, t in enumerate(sql.terms) if not t.prefix]
+    if words:
+        rows = connection.execute(
+            text(LEXEMES),
+            {"i": [i for i, _ in words],
+             "config": [RANKED if t.column == "ranked" else EXACT for _, t in words],
+             "word": [t.word for _, t in words]},
+        )  # fmt: skip
+        for i, lexemes in rows:
+            sql.terms[i].lexemes = list(lexemes or [])
+    for term in sql.terms:
+        term.df = _document_count(connection, term)
+        term.idf = ranking.idf(min(term.df, count), max(count, 1))
+    return count, float(title_avg), float(body_avg)
+
+
+def _document_count(connection, term: RankTerm) -> int:
+    if term.prefix:
+        query = "SELECT COALESCE(sum(ndoc), 0) FROM search.words WHERE starts_with(word, :p)"
+        return int(connection.scalar(text(query), {"p": term.prefix}))
+    table, column = ("lexemes", "lexeme") if term.column == "ranked" else ("words", "word")
+    query = f"SELECT COALESCE(max(ndoc), 0) FROM search.{table} WHERE {column} = ANY(:l)"
+    return int(connection.scalar(text(query), {"l": term.lexemes}))
+
+
+def candidates(connection, sql: SqlQuery, where: str, depth: int) -> list[str]:
+    """The ``depth`` allowed documents with the most (idf-weighted) terms."""
+    terms = [t for t in sql.terms if t.lexemes or t.prefix]
+    if not terms:
+        return []
+    hits = " UNION ALL ".join(
+        HIT.format(weight=sql.bind(t.idf), column=t.column, q=t.query) for t in terms
+    )
+    query = CANDIDATES.format(where=where, hits=hits)
+    return [d for d, _ in connection.execute(text(query), {**sql.params, "depth": depth})]
+
+
+def scores(connection, sql: SqlQuery, ids: list[str], averages) -> dict[str, float]:
+    """BM25F plus the proximity boost for each of ``ids``."""
+    docs: dict[str, dict] = defaultdict(lambda: {"lengths": (0, 0), "lexemes": {}})
+    for column in ("ranked", "exact"):
+        terms = [t for t in sql.terms if t.column == column]
+        if not terms:
+            continue
+        params = {"ids": ids, "lexemes": [x for t in terms for x in t.lexemes],
+                  "prefixes": [t.prefix for t in terms if t.prefix]}  # fmt: skip
+        for row in connection.execute(text(FREQUENCIES.format(column=column)), params):
+            doc_id, title_len, body_len, col, lexeme, positions, weights = row
+            docs[doc_id]["lengths"] = (title_len, body_len)
+            docs[doc_id]["lexemes"][(col, lexeme)] = _by_field(positions, weights, title_len, col)
+    return {doc_id: _score(sql.terms, docs[doc_id], averages) for doc_id in ids}
+
+
+def _by_field(positions, weights, title_len: int, column: str) -> tuple[list[int], list[int]]:
+    """Split a lexeme's positions into title and body ones (weight A, or before the body in
+    the unweighted exact column)."""
+    title, body = [], []
+    for position, weight in zip(positions or (), weights or (), strict=False):
+        in_title = weight == "A" if column == "ranked" else position <= title_len
+        (title if in_title else body).append(position)
+    return title, body
+
+
+def _score(terms: list[RankTerm], doc: dict, averages) -> float:
+    params = ranking.PARAMS
+    title_len, body_len = doc["lengths"]
+    title_norm = ranking.normaliser(title_len, averages[0], params.title_b)
+    body_norm = ranking.normaliser(body_len, averages[1], params.body_b)
+    total, per_field = 0.0, ([], [])
+    for term in terms:
+        title, body = [], []
+        for (column, lexeme), (t, b) in doc["lexemes"].items():
+            if column == term.column and (
+                lexeme in term.lexemes or (term.prefix and lexeme.startswith(term.prefix))
+            ):
+                title += t
+                body += b
+        x = params.title_weight * len(title) / title_norm + len(body) / body_norm
+        total += term.idf * ranking.saturate(x, params.k1)
+        per_field[0].append(sorted(title))
+        per_field[1].append(sorted(body))
+    if params.proximity:
+        idfs = [t.idf for t in terms]
+        for positions, norm in zip(per_field, (title_norm, body_norm), strict=True):
+            total += params.proximity * ranking.proximity(positions, idfs, norm)
+    return total
