@@ -20,6 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from .organisations import unique_names
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -75,6 +77,15 @@ class Organisation(Base):
     short_name: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(Text)
     url: Mapped[str | None] = mapped_column(Text)
+    # Its other names (organisations.yaml), so search finds it by any of them; ``name`` is the
+    # one name every page, facet, dropdown, citation and export shows.
+    formal_name: Mapped[str | None] = mapped_column(Text)
+    aliases: Mapped[list | None] = mapped_column(JSON)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name it goes by, its one name first, each once."""
+        return unique_names(self.name, self.formal_name, self.short_name, *(self.aliases or ()))
 
 
 class Document(Base):
