@@ -29,14 +29,22 @@ _STOP = (
     "should now"
 )
 STOP_WORDS = frozenset(_STOP.split())
-# The hundred most frequent English words (Brown corpus) beside the stop words: adjacent pairs
-# of these are indexed as one token each, so a phrase made only of them ("the was", "is the")
-# is answered from the index instead of by checking the positions of thousands of documents.
+# The hundred most frequent English words (Brown corpus) beside the stop words. Each adjacent
+# pair of words of which one is common is indexed as one token (like Lucene's CommonGrams), so
+# a phrase with common words ("the was", "in record the") is answered from the index instead
+# of by checking the positions of thousands of documents.
 _FREQUENT = (
     "one would said could time two may first like man even made also many must back years "
     "much way well new people"
 )
 COMMON_WORDS = STOP_WORDS | frozenset(_FREQUENT.split())
+
+
+def is_pair(first: str, second: str) -> bool:
+    """Whether two adjacent (folded) words are indexed as a pair token."""
+    return first in COMMON_WORDS or second in COMMON_WORDS
+
+
 NO_DOCUMENT_HAS_ALL = "No document has all your words; these have most of them."
 
 

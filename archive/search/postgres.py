@@ -28,7 +28,7 @@ from .plan import relaxed_notice, should_relax
 from .postgres_index import RANKED
 from .postgres_query import Compiler
 from .querylang import Word
-from .records import current_versions
+from .records import current_versions, index_differences, live_versions
 
 FACETS = """
     WITH m AS MATERIALIZED (SELECT e.org_keys, e.kind, e.years FROM search.entries e
@@ -64,14 +64,33 @@ class PostgresBackend:
 
     def after_build(self, report, reindex: bool = False, progress: bool = False) -> None:
         """Bring the index to the database: whatever a build did, or an interrupted one left."""
-        postgres_index.after_build(self.archive, reindex)
+        if reindex:
+            self.rebuild(progress=progress)
+            return
+        with self.archive.session() as session:
+            expected = live_versions(session)
+        with self.archive.engine.begin() as connection:
+            held = postgres_index.held_versions(connection)
+            if not held:
+                self._fill(connection, None)
+                return
+            stale, extra = index_differences(expected, held)
+            if stale or extra:
+                postgres_index.remove(connection, stale + extra)
+                self._fill(connection, stale)
 
     def indexed_versions(self) -> dict[str, str | None]:
         with self.archive.engine.connect() as connection:
             return postgres_index.held_versions(connection)
 
     def rebuild(self, progress: bool = False) -> None:
-        postgres_index.after_build(self.archive, reindex=True)
+        self.archive.migrate()
+        with self.archive.engine.begin() as connection:
+            postgres_index.clear(connection)
+            self._fill(connection, None)
+
+    def _fill(self, connection, ids) -> None:
+        postgres_index.fill(connection, ids)
 
     def close(self) -> None:
         return None

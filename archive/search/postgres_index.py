@@ -2,9 +2,9 @@
 
 Each entry holds a stemmed tsvector weighted by field (title A, body B) for ranking, an exact
 one for phrases, prefixes and suggestions, the title and body lengths in words (BM25F), the
-adjacent pairs of common words (``pairs``, narrowing phrases like ``"the was"`` through a GIN
-index) and the version it was made from. ``search.lexemes`` counts the entries holding each
-stemmed lexeme (idf); ``search.words`` the archive's exact words (did-you-mean).
+adjacent pairs of words with a common one (``pairs``, narrowing phrases like ``"the was"``
+through a GIN index) and the version it was made from. ``search.lexemes`` counts the entries
+holding each stemmed lexeme (idf); ``search.words`` the archive's exact words (did-you-mean).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from .plan import COMMON_WORDS
-from .records import index_differences, live_versions
 
 RANKED = "search.english_folded"
 EXACT = "search.exact"
@@ -35,7 +34,7 @@ ENTRY_COLUMNS = f"""
       ARRAY(SELECT DISTINCT a.lexeme || ' ' || b.lexeme
             FROM unnest(x.exact) a, unnest(a.positions) pa, unnest(x.exact) b,
                  unnest(b.positions) pb
-            WHERE a.lexeme = ANY(:common) AND b.lexeme = ANY(:common) AND pb = pa + 1)
+            WHERE (a.lexeme = ANY(:common) OR b.lexeme = ANY(:common)) AND pb = pa + 1)
     FROM documents d JOIN versions v ON v.document_id = d.id AND v.number = d.current_version
       CROSS JOIN LATERAL (
         SELECT t.title, t.body, t.title || t.body AS exact FROM (
@@ -79,22 +78,9 @@ def held_versions(connection) -> dict[str, str | None]:
     return dict(connection.execute(text(HELD)).all())
 
 
-def bring_up_to_date(connection, expected: dict[str, str]) -> None:
-    """Re-index what differs from ``expected`` (each live document's current version)."""
-    held = held_versions(connection)
-    if not held:
-        fill(connection, None)
-        return
-    stale, extra = index_differences(expected, held)
-    if stale or extra:
-        remove(connection, stale + extra)
-        fill(connection, stale)
-
-
-def refill(connection) -> None:
+def clear(connection) -> None:
     connection.execute(text("DELETE FROM search.entries"))
     connection.execute(text("DELETE FROM search.lexemes"))
-    fill(connection, None)
 
 
 def remove(connection, ids: list[str]) -> None:
@@ -120,15 +106,3 @@ def fill(connection, ids: list[str] | None) -> None:
     elif ids:
         connection.execute(text(WORDS.format(stat=SOME.format(column="exact"))), params)
         connection.execute(text(LEXEMES_ADD.format(stat=SOME.format(column="ranked"))), params)
-
-
-def after_build(archive, reindex: bool) -> None:
-    if reindex:
-        archive.migrate()
-        with archive.engine.begin() as connection:
-            refill(connection)
-        return
-    with archive.session() as session:
-        expected = live_versions(session)
-    with archive.engine.begin() as connection:
-        bring_up_to_date(connection, expected)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import SearchRequest
-from .plan import COMMON_WORDS, STOP_WORDS, Plan
+from .plan import STOP_WORDS, Plan, is_pair
 from .postgres_index import EXACT, RANKED
 from .querylang import AnyOf, Filter, Phrase, Word, words_of
 
@@ -109,11 +109,7 @@ class Compiler:
         words = [w.lower() for w in node.words]
         query = f"phraseto_tsquery('{EXACT}', {sql.bind(' '.join(node.words))})"
         condition = f"e.exact @@ {query}"
-        pairs = [
-            f"{a} {b}"
-            for a, b in zip(words, words[1:], strict=False)
-            if a in COMMON_WORDS and b in COMMON_WORDS
-        ]
+        pairs = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if is_pair(a, b)]
         if pairs:  # the GIN index over pairs narrows the documents whose positions are checked
             condition = f"e.pairs @> CAST({sql.bind(pairs)} AS text[]) AND {condition}"
         content = [w for w in node.words if w.lower() not in STOP_WORDS] or list(node.words)

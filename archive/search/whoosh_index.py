@@ -28,11 +28,11 @@ from whoosh.columns import VarBytesColumn
 from whoosh.lang.porter import stem
 from whoosh.support.charset import accent_map
 
-from .plan import COMMON_WORDS, STOP_WORDS
+from .plan import STOP_WORDS, is_pair
 from .records import IndexRecord
 
 POINTER = "CURRENT"
-FORMAT = 4  # bump when the schema or analysis changes: older generations are then rebuilt
+FORMAT = 5  # bump when the schema or analysis changes: older generations are then rebuilt
 GENERATION = re.compile(r"g\d+(-f\d+)?")
 BATCH = 2000  # documents per commit during a full rebuild
 MULTIPROCESS_FROM = 2000  # below this a second process costs more than it saves
@@ -50,17 +50,17 @@ def ranked_term(word: str) -> str | None:
 
 
 PAIR_JOIN = " "  # between the two words of a pair token
-PAIR_BREAK = "_"  # a token that is no common word: no pair spans the title and the body
+PAIR_BREAK = "_"  # a token that makes no pair: no pair spans the title and the body
 
 
 class PairFilter(Filter):
-    """Keep only tokens for adjacent pairs of common words: "the was", "is the"."""
+    """Keep only tokens for adjacent pairs with a common word: "the was", "record the"."""
 
     def __call__(self, tokens):
         previous = None
         for token in tokens:
             word = token.text
-            if previous in COMMON_WORDS and word in COMMON_WORDS:
+            if previous is not None and is_pair(previous, word):
                 token.text = previous + PAIR_JOIN + word
                 yield token
             previous = word

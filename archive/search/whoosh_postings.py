@@ -19,11 +19,10 @@ from itertools import accumulate, repeat
 from pickle import loads
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.formats import Positions
 from whoosh.reading import TermNotFound
+from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
-_POSITIONS = Positions()
 _LENGTHS = [byte_to_length(n) for n in range(256)]
 
 
@@ -36,7 +35,15 @@ class Posting:
 
     def positions(self, docnum: int) -> list[int]:
         value = self.values.get(docnum) if self.values else None
-        return _POSITIONS.decode_positions(value) if value else []
+        return decode_positions(value) if value else []
+
+
+def decode_positions(value: bytes) -> list[int]:
+    """``whoosh.formats.Positions.decode_positions`` without its Python loop: a count, then a
+    pickled list of deltas (whose final STOP opcode the block writer may have dropped)."""
+    if not value.endswith(b"."):
+        value += b"."
+    return list(accumulate(loads(value[_INT_SIZE:])))
 
 
 def _blocks(matcher, only=None):

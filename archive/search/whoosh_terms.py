@@ -2,9 +2,9 @@
 
 A ranked word stands for all its forms with the same stem (``whoosh_stems``); a prefix for
 the words it expands to; a phrase is checked word position by word position, but only in
-documents that hold all its rarer words and all its pairs of common words (the ``pairs``
-field), so ``"the was"`` is answered by one posting list instead of by the positions of
-every document that has both words.
+documents that hold all its pairs with a common word (the ``pairs`` field) and its other
+words, so ``"the was"`` is answered by one posting list instead of by the positions of every
+document that has both words.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import MAX_EXPANSIONS
-from .plan import COMMON_WORDS, STOP_WORDS
+from .plan import STOP_WORDS, is_pair
 from .querylang import AnyOf, Filter, Phrase, Word, words_of
 from .whoosh_index import PAIR_JOIN, fold, ranked_term
 from .whoosh_postings import Posting, read_posting
@@ -53,6 +53,7 @@ class Gatherer:
         self.stems = stems
         self.notices = notices
         self._cache: dict[tuple, Posting] = {}
+        self._phrases: dict[tuple, dict[int, list[int]]] = {}
 
     def posting(self, fieldname: str, word: str, positions: bool = False, only=None) -> Posting:
         """A posting list, read once per query (``only``: just the blocks of these docnums)."""
@@ -114,11 +115,16 @@ class Gatherer:
 
     def phrase(self, words, fields=TEXT_FIELDS) -> dict[int, list[int]]:
         """Documents holding the phrase, with how often it occurs in each field."""
-        folded = [fold(w) for w in words]
+        key = (tuple(words), fields)
+        if key not in self._phrases:
+            self._phrases[key] = self._phrase([fold(w) for w in words], fields)
+        return self._phrases[key]
+
+    def _phrase(self, folded: list[str], fields) -> dict[int, list[int]]:
         pairs = [
             f"{a}{PAIR_JOIN}{b}"
             for a, b in zip(folded, folded[1:], strict=False)
-            if a in COMMON_WORDS and b in COMMON_WORDS and fields == TEXT_FIELDS
+            if is_pair(a, b) and fields == TEXT_FIELDS
         ]
         if len(folded) == 2 and pairs:
             return {d: [0, int(n)] for d, n in self.posting("pairs", pairs[0]).tf.items()}
@@ -138,8 +144,8 @@ class Gatherer:
 
     def _candidates(self, folded, pairs, fields) -> set[int]:
         sets = [set(self.posting("pairs", pair).tf) for pair in pairs]
-        rare = set(folded) - COMMON_WORDS
-        for word in sorted(rare if rare or pairs else set(folded)):
+        paired = {w for pair in pairs for w in pair.split(PAIR_JOIN)}
+        for word in sorted(set(folded) - paired):
             docs: set[int] = set()
             for fieldname in fields:
                 docs.update(self.posting(fieldname, word, positions=True).tf)
