@@ -42,14 +42,22 @@ def init(directory: Path) -> None:
 @main.command()
 @click.pass_obj
 def check(archive: Archive) -> None:
-    """Validate documents/: one line per problem; exit status 1 if there is any."""
+    """Validate documents/: one line per problem; exit status 1 if there is any.
+
+    Warnings (``path:line: warning: …``, e.g. a statement with no source URL) are printed
+    too, but do not fail the check."""
     problems = archive.check()
     for problem in problems:
         click.echo(str(problem))
+    warnings = archive.read_source().warnings
+    for warning in warnings:
+        click.echo(str(warning))
     if problems:
         click.echo(f"{len(problems)} problem(s) found.", err=True)
         sys.exit(1)
-    click.echo("All documents are valid.", err=True)
+    click.echo(
+        "All documents are valid." + (f" {len(warnings)} warning(s)." if warnings else ""), err=True
+    )
 
 
 def _lock_timeout() -> float:

@@ -8,6 +8,7 @@ from pathlib import Path
 from .documents import SourceDocument, load_document
 from .organisations import OrganisationRecord, load_organisations
 from .problems import Problem
+from .source_warnings import source_warnings
 
 
 @dataclass
@@ -20,6 +21,8 @@ class SourceTree:
     # Files that failed their checks: their archived versions must stay as they are.
     failed_paths: set[str] = field(default_factory=set)
     failed_ids: set[str] = field(default_factory=set)
+    # Worth fixing, but not problems: ``path:line: warning: …`` (see source_warnings.py).
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def _display(path: Path, root: Path) -> str:
@@ -53,6 +56,7 @@ def read_source(documents_dir: Path, root: Path, progress: bool = False) -> Sour
                 message = f"duplicate id {doc_id!r}: {winner.path} already has it"
                 _fail(tree, other.path, None, [Problem(other.path, other.id_line, message)])
     tree.problems.sort()
+    tree.warnings = source_warnings(tree.documents, tree.organisations, _display(orgs_file, root))
     return tree
 
 
