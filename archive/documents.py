@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .dates import InvalidDate, parse_date
 from .frontmatter import FrontMatterError, split_front_matter
-from .problems import Problem
+from .problems import Problem, quoted
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{2,79}$")
 KINDS = ("statement", "report", "article", "transcript", "event")
@@ -21,6 +21,9 @@ FIELDS = {
 SOURCE_FIELDS = {"title", "publisher", "url", "published", "via", "reference"}
 TAG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 URL_PATTERN = re.compile(r"^https?://[^\s<>\"]+$")
+# The longest EDTF date we accept ("2020-04-20~/2020-05-01?") is 23 characters; anything much
+# longer is refused unparsed (edtf's grammar is slow on long input) and quoted cut short.
+MAX_DATE_LENGTH = 64
 
 
 @dataclass(frozen=True)
@@ -75,12 +78,16 @@ class _Checker:
             self.add(field, f"field {field!r} must be non-empty text")
 
     def date(self, data: dict, name: str, where: str = "") -> None:
-        if data.get(name) is None:
+        value, field = data.get(name), where + name
+        if value is None:
+            return
+        if isinstance(value, list | dict) or len(str(value)) > MAX_DATE_LENGTH:
+            self.add(field, f"field {field!r}: not a valid EDTF date: {quoted(value)}")
             return
         try:
-            parse_date(data[name])
+            parse_date(value)
         except InvalidDate as exc:
-            self.add(where + name, f"field {where + name!r}: {exc}")
+            self.add(field, f"field {field!r}: {exc}")
 
 
 def _check_source(check: _Checker, value: object, field: str) -> None:
@@ -88,7 +95,7 @@ def _check_source(check: _Checker, value: object, field: str) -> None:
         check.add(field, f"field {field!r} must be a mapping with title and publisher")
         return
     for unknown in sorted(set(value) - SOURCE_FIELDS):
-        check.add(f"{field}.{unknown}", f"unknown field {field}.{unknown!r}")
+        check.add(f"{field}.{unknown}", f"unknown field {field}.{quoted(unknown)}")
     for name in ("title", "publisher"):
         check.text(value, name, required=True, where=f"{field}.")
     for name in ("via", "reference"):
@@ -101,12 +108,12 @@ def _check_source(check: _Checker, value: object, field: str) -> None:
 
 def _check_fields(check: _Checker, data: dict, organisations: set[str] | None) -> None:
     for unknown in sorted(set(data) - FIELDS):
-        check.add(unknown, f"unknown field {unknown!r}")
+        check.add(unknown, f"unknown field {quoted(unknown)}")
     doc_id = data.get("id")
     if doc_id is None:
         check.add(None, "missing required field 'id'")
     elif not isinstance(doc_id, str) or not ID_PATTERN.match(doc_id):
-        check.add("id", f"bad id {doc_id!r}: use 3–80 characters of a-z, 0-9 and '-'")
+        check.add("id", f"bad id {quoted(doc_id)}: use 3–80 characters of a-z, 0-9 and '-'")
     for name in ("title",):
         check.text(data, name, required=True)
     for name in ("speaker", "summary", "context"):
@@ -115,7 +122,7 @@ def _check_fields(check: _Checker, data: dict, organisations: set[str] | None) -
     if kind is None:
         check.add(None, "missing required field 'kind'")
     elif kind not in KINDS:
-        check.add("kind", f"unknown kind {kind!r}: use one of {', '.join(KINDS)}")
+        check.add("kind", f"unknown kind {quoted(kind)}: use one of {', '.join(KINDS)}")
     if data.get("date") is None:
         check.add(None, "missing required field 'date'")
     check.date(data, "date")
@@ -140,7 +147,9 @@ def _check_organisations(check: _Checker, data: dict, known: set[str] | None) ->
         check.add("organisations", "field 'organisations' must name at least one organisation")
     for key in orgs:
         if known is not None and key not in known:
-            check.add("organisations", f"unknown organisation {key!r} (not in organisations.yaml)")
+            check.add(
+                "organisations", f"unknown organisation {quoted(key)} (not in organisations.yaml)"
+            )
 
 
 def _check_lists(check: _Checker, data: dict) -> None:
