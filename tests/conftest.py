@@ -26,7 +26,14 @@ from archive.core import Archive
 PROJECT = Path(__file__).resolve().parent.parent
 SHIPPED_DOCUMENTS = PROJECT / "documents"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SOURCES = PROJECT.parent / "shared" / "sources"
+# The workspace beside the repository: the design notes and the source texts the corpus
+# quotes. A plain clone has no ../shared; CI has it, so only its absence may skip a test.
+SHARED = PROJECT.parent / "shared"
+SOURCES = SHARED / "sources"
+needs_shared = pytest.mark.skipif(
+    not SHARED.is_dir(),
+    reason=f"needs ../shared beside the repository ({SHARED}); a plain clone has none",
+)
 CHROMIUM = Path("/usr/bin/chromium")
 PG_URL = os.environ.get("ARCHIVE_TEST_DATABASE_URL", "")
 NO_PG = "PostgreSQL tests need ARCHIVE_TEST_DATABASE_URL (a server where we may CREATE DATABASE)"
