@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import threading
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -159,23 +159,46 @@ def run_cli():
     return _run
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+@contextmanager
+def serving(app):
+    """Serve ``app`` with waitress on a free loopback port in a thread; yield the base URL.
+
+    Shutting down, the loop is stopped first and everything is closed from its own thread:
+    closing sockets from here while the loop polled them raised "Bad file descriptor" (in the
+    loop or in a worker pulling the closed trigger) and left the loop running on kept-alive
+    connections. waitress has no stop call, so we run its loop ourselves, one poll at a time.
+    """
+    from waitress import wasyncore
+    from waitress.server import create_server
+
+    sockets: dict = {}  # our own socket map: the listener, the trigger and every connection
+    server = create_server(app, map=sockets, host="127.0.0.1", port=0, threads=4)
+    adj, stop = server.adj, threading.Event()
+
+    def run() -> None:
+        try:
+            while not stop.is_set():
+                wasyncore.loop(adj.asyncore_loop_timeout, adj.asyncore_use_poll, sockets, count=1)
+        finally:
+            server.task_dispatcher.shutdown()  # workers finish (and may pull the trigger)
+            wasyncore.close_all(sockets)
+
+    thread = threading.Thread(target=run, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        stop.set()
+        server.pull_trigger()  # wake the loop now, not at its next timeout
+        thread.join(timeout=10)
+        assert not thread.is_alive() and not sockets, "the live server did not stop"
 
 
 @pytest.fixture
 def live_server(app):
     """Serve ``app`` with waitress on a free loopback port; yields the base URL."""
-    from waitress.server import create_server
-
-    server = create_server(app, host="127.0.0.1", port=_free_port(), threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(timeout=5)
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
