@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import threading
 import uuid
 from contextlib import contextmanager
@@ -157,6 +158,13 @@ def run_cli():
         return runner.invoke(cli_main, args, env=env, catch_exceptions=False)
 
     return _run
+
+
+def _free_port() -> int:
+    """A loopback port free now (for servers started elsewhere; ``serving`` binds port 0)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 @contextmanager
