@@ -30,9 +30,10 @@ _STOP = (
 )
 STOP_WORDS = frozenset(_STOP.split())
 # The hundred most frequent English words (Brown corpus) beside the stop words. Each adjacent
-# pair of words of which one is common is indexed as one token (like Lucene's CommonGrams), so
-# a phrase with common words ("the was", "in record the") is answered from the index instead
-# of by checking the positions of thousands of documents.
+# pair of them is indexed as one token, so a phrase of common words ("the was", "is the") is
+# answered from the index instead of by checking the positions of thousands of documents.
+# (Pairing every word with a common neighbour, as Lucene's CommonGrams does, made the Whoosh
+# index four times larger: 328 MiB instead of 87 at 20,000 documents.)
 _FREQUENT = (
     "one would said could time two may first like man even made also many must back years "
     "much way well new people"
@@ -42,7 +43,7 @@ COMMON_WORDS = STOP_WORDS | frozenset(_FREQUENT.split())
 
 def is_pair(first: str, second: str) -> bool:
     """Whether two adjacent (folded) words are indexed as a pair token."""
-    return first in COMMON_WORDS or second in COMMON_WORDS
+    return first in COMMON_WORDS and second in COMMON_WORDS
 
 
 NO_DOCUMENT_HAS_ALL = "No document has all your words; these have most of them."

@@ -138,7 +138,7 @@ class PostgresBackend:
             scored = [(d, 0.0) for d in ids]
         else:
             count, title_avg, body_avg = postgres_rank.prepare(connection, sql)
-            depth = max(limit, ranking.PARAMS.rerank)
+            depth = max(limit, ranking.PARAMS.candidates)
             ids = postgres_rank.candidates(connection, sql, where, depth)
             found = postgres_rank.scores(connection, sql, ids, (title_avg, body_avg))
             scored = sorted(found.items(), key=lambda item: (-item[1], item[0]))[:limit]

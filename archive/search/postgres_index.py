@@ -2,7 +2,7 @@
 
 Each entry holds a stemmed tsvector weighted by field (title A, body B) for ranking, an exact
 one for phrases, prefixes and suggestions, the title and body lengths in words (BM25F), the
-adjacent pairs of words with a common one (``pairs``, narrowing phrases like ``"the was"``
+adjacent pairs of common words (``pairs``, narrowing phrases like ``"the was"``
 through a GIN index) and the version it was made from. ``search.lexemes`` counts the entries
 holding each stemmed lexeme (idf); ``search.words`` the archive's exact words (did-you-mean).
 """
@@ -34,7 +34,7 @@ ENTRY_COLUMNS = f"""
       ARRAY(SELECT DISTINCT a.lexeme || ' ' || b.lexeme
             FROM unnest(x.exact) a, unnest(a.positions) pa, unnest(x.exact) b,
                  unnest(b.positions) pb
-            WHERE (a.lexeme = ANY(:common) OR b.lexeme = ANY(:common)) AND pb = pa + 1)
+            WHERE a.lexeme = ANY(:common) AND b.lexeme = ANY(:common) AND pb = pa + 1)
     FROM documents d JOIN versions v ON v.document_id = d.id AND v.number = d.current_version
       CROSS JOIN LATERAL (
         SELECT t.title, t.body, t.title || t.body AS exact FROM (

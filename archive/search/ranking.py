@@ -28,9 +28,10 @@ class Params:
     title_weight: float = 2.5
     title_b: float = 0.4
     body_b: float = 0.75
-    proximity: float = 1.0  # weight of the BM25TP boost; 0 turns it off
+    proximity: float = 0.0  # weight of the BM25TP boost; off: it did not help on our judged sets
     window: int = 5  # words apart, at most, for two terms to count as near
     rerank: int = 30  # how many of the best BM25F documents the boost may reorder
+    candidates: int = 100  # PostgreSQL: documents (by idf of the terms they hold) scored exactly
 
 
 PARAMS = Params()
@@ -64,9 +65,10 @@ def pair_closeness(first: list[int], second: list[int], window: int) -> float:
 
 
 def proximity(
-    positions: list[list[int]], idfs: list[float], norm: float, params: Params = PARAMS
+    positions: list[list[int]], idfs: list[float], norm: float, params: Params | None = None
 ) -> float:
     """BM25TP's boost for one document and field: ``positions`` per term, ``norm`` as in BM25F."""
+    params = params or PARAMS
     present = [i for i, p in enumerate(positions) if p]
     if len(present) < 2:
         return 0.0

@@ -32,7 +32,7 @@ from .plan import STOP_WORDS, is_pair
 from .records import IndexRecord
 
 POINTER = "CURRENT"
-FORMAT = 5  # bump when the schema or analysis changes: older generations are then rebuilt
+FORMAT = 6  # bump when the schema or analysis changes: older generations are then rebuilt
 GENERATION = re.compile(r"g\d+(-f\d+)?")
 BATCH = 2000  # documents per commit during a full rebuild
 MULTIPROCESS_FROM = 2000  # below this a second process costs more than it saves
@@ -54,7 +54,7 @@ PAIR_BREAK = "_"  # a token that makes no pair: no pair spans the title and the 
 
 
 class PairFilter(Filter):
-    """Keep only tokens for adjacent pairs with a common word: "the was", "record the"."""
+    """Keep only tokens for adjacent pairs of common words: "the was", "is the"."""
 
     def __call__(self, tokens):
         previous = None

@@ -2,7 +2,7 @@
 
 A ranked word stands for all its forms with the same stem (``whoosh_stems``); a prefix for
 the words it expands to; a phrase is checked word position by word position, but only in
-documents that hold all its pairs with a common word (the ``pairs`` field) and its other
+documents that hold all its pairs of common words (the ``pairs`` field) and its other
 words, so ``"the was"`` is answered by one posting list instead of by the positions of every
 document that has both words.
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import MAX_EXPANSIONS
-from .plan import STOP_WORDS, is_pair
+from . import MAX_EXPANSIONS, ranking
+from .plan import COMMON_WORDS, STOP_WORDS, is_pair
 from .querylang import AnyOf, Filter, Phrase, Word, words_of
 from .whoosh_index import PAIR_JOIN, fold, ranked_term
 from .whoosh_postings import Posting, read_posting
@@ -91,9 +91,9 @@ class Gatherer:
         return sorted(found) or [prefix]
 
     def word_term(self, node: Word, label: str) -> Term:
-        term = Term(label, {})
+        term, positions = Term(label, {}), bool(ranking.PARAMS.proximity)
         for fieldname in TEXT_FIELDS:
-            postings = [self.posting(fieldname, f, positions=True) for f in self.forms(node)]
+            postings = [self.posting(fieldname, f, positions) for f in self.forms(node)]
             postings = [p for p in postings if p.tf]
             term.postings[fieldname] = postings
             term.tf[fieldname] = _summed([p.tf for p in postings])
@@ -144,8 +144,8 @@ class Gatherer:
 
     def _candidates(self, folded, pairs, fields) -> set[int]:
         sets = [set(self.posting("pairs", pair).tf) for pair in pairs]
-        paired = {w for pair in pairs for w in pair.split(PAIR_JOIN)}
-        for word in sorted(set(folded) - paired):
+        rare = set(folded) - COMMON_WORDS
+        for word in sorted(rare if rare or sets else set(folded)):
             docs: set[int] = set()
             for fieldname in fields:
                 docs.update(self.posting(fieldname, word, positions=True).tf)
