@@ -44,14 +44,14 @@ def init(directory: Path) -> None:
 def check(archive: Archive) -> None:
     """Validate documents/: one line per problem; exit status 1 if there is any.
 
-    Warnings (``path:line: warning: …``, e.g. a statement with no source URL) are printed
-    too, but do not fail the check."""
+    Warnings (``path:line: warning: …``, e.g. a statement with no source URL) go to standard
+    error, so that standard output stays one line per problem; they do not fail the check."""
     problems = archive.check()
     for problem in problems:
         click.echo(str(problem))
     warnings = archive.read_source().warnings
     for warning in warnings:
-        click.echo(str(warning))
+        click.echo(str(warning), err=True)
     if problems:
         click.echo(f"{len(problems)} problem(s) found.", err=True)
         sys.exit(1)

@@ -27,7 +27,8 @@ def test_a_statement_without_a_source_url_is_a_warning_that_does_not_fail(tmp_pa
     _edit(statement, "  url: https://example.org/gazette/2019/12/fixture-cases\n", "")
     result = run_cli(root, "check")
     assert result.exit_code == 0, result.output
-    lines = result.stdout.splitlines()
+    assert result.stdout == ""  # standard output is for problems only
+    lines = result.stderr.splitlines()
     assert (
         "documents/fx-reported-statement.md:9: warning: source.url is missing: give the http(s)"
         " address where these words were published or reported, so that readers are one click"
@@ -45,7 +46,7 @@ def test_an_event_without_a_source_url_gets_no_warning(tmp_path, run_cli):
         "",
     )
     result = run_cli(root, "check")
-    assert result.exit_code == 0 and "warning" not in result.stdout
+    assert result.exit_code == 0 and "warning" not in result.output
 
 
 def test_the_shipped_corpus_still_passes_its_check(tmp_path, run_cli, archive_root):
@@ -66,7 +67,7 @@ def test_a_short_name_other_than_the_name_is_a_warning(tmp_path, run_cli):
         "documents/organisations.yaml:17: warning: short_name 'Fixture Charity' differs from name"
         " 'FCPC': the archive shows one name everywhere (name); keep the other as formal_name or"
         " in aliases"
-    ) in result.stdout.splitlines()
+    ) in result.stderr.splitlines()
 
 
 def test_aliases_must_be_a_list_of_names_and_no_name_may_belong_to_two(tmp_path, run_cli):
