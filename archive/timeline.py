@@ -219,7 +219,8 @@ def _entry(document: Document, version: Version) -> Entry:
         title=meta["title"],
         kind=document.kind,
         date=parse_date(meta["date"]),
-        organisations=tuple(OrgLabel(o.key, o.name, o.short_name) for o in document.organisations),
+        # One name everywhere: the short name is the name (it stays for older JSON clients).
+        organisations=tuple(OrgLabel(o.key, o.name, o.name) for o in document.organisations),
         version=version.number,
         archived_at=version.archived_at,
         summary=meta.get("summary"),

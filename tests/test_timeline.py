@@ -136,8 +136,12 @@ def test_statement_shows_opening_words_linked_to_their_quote_permalink(client):
     assert quote["continues"]
     html = client.get("/timeline").get_data(as_text=True)
     assert f'href="{quote["url"]}"' in html
-    organisations = [o["short_name"] for o in entry["organisations"]]
-    assert organisations == ["Fixture Council", "Fixture Police"]
+    organisations = [o["name"] for o in entry["organisations"]]  # one name everywhere
+    assert organisations == [
+        "Fixture County Council (test fixture)",
+        "Fixture Constabulary (test fixture)",
+    ]
+    assert [o["short_name"] for o in entry["organisations"]] == organisations
 
 
 def test_other_kinds_show_their_summary(client):

@@ -147,7 +147,9 @@ def test_timelinejs_export_follows_timelinejs3_rules(client):
     assert "day" not in season["start_date"]
     assert events["fx-year-2019"]["start_date"] == {"year": 2019, "display_date": "2019"}
     assert events["fx-approximate-month-2019"]["display_date"] == "c. December 2019"
-    assert events["fx-approximate-month-2019"]["group"] == "Fixture Council & Fixture Police"
+    assert events["fx-approximate-month-2019"]["group"] == (  # each organisation's one name
+        "Fixture County Council (test fixture) & Fixture Constabulary (test fixture)"
+    )
     assert events["fx-interval-2020"]["end_date"] == {"year": 2020, "month": 1, "day": 17}
     assert [era["text"]["headline"] for era in data["eras"]][2] == "Hearings due"
 

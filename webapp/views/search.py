@@ -132,7 +132,7 @@ def _links(results: SearchResults, given: dict) -> dict:
 
 def results_data(results: SearchResults, given: dict, organisations) -> dict:
     """Everything the page and the API show about one search."""
-    labels = {o.key: o.short_name for o in organisations}
+    labels = {o.key: o.name for o in organisations}  # one name everywhere
     suggestion = None
     if results.suggestion:
         suggestion = {
