@@ -17,15 +17,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from sqlalchemy import select
-from sqlalchemy.orm import object_session
-
 from .citable import Citable
 from .citation_formats import bibtex, ris
 from .citation_styles import PROSE, SITE_NAME
 from .dates import parse_date
-from .models import Organisation
-from .organisation_names import news_names
+from .organisation_names import news_for, version_names
 from .provenance import provenance_of
 
 STYLES = {
@@ -111,18 +107,6 @@ def cite(citable: Citable, style: str) -> list[dict]:
     return [{"kind": "entry", "label": "CSL-JSON", "text": text}]
 
 
-def organisation_names_for(document, version) -> dict[str, str]:
-    """The one name of each organisation a version names, from the organisations table: an old
-    version names organisations that a later version may have dropped."""
-    names = {o.key: o.name for o in document.organisations}
-    missing = [k for k in version.meta.get("organisations") or [] if k not in names]
-    session = object_session(version) or object_session(document)
-    if missing and session is not None:
-        found = session.scalars(select(Organisation).where(Organisation.key.in_(missing)))
-        names.update({o.key: o.name for o in found})
-    return names
-
-
 def authors_of(meta: dict, names: dict[str, str]) -> tuple[str, ...]:
     """Whose words or record this is: its organisations; for an event without any, the
     publisher of its source; failing both, the archive."""
@@ -142,13 +126,11 @@ def citable_for(
 ) -> Citable:
     """Describe a document's version (or, unversioned, the document) for citation."""
     meta = version.meta
-    names = organisation_names_for(document, version)
+    names = version_names(document, version)
     key = f"{document.id}-v{version.number}" if versioned else document.id
     if quote is not None and paragraphs:
         key = url.rsplit("/documents/", 1)[-1].replace("/", "-")
-    session = object_session(version)
-    news = news_names(session) if session is not None else frozenset()
-    carried = provenance_of(meta, names).carried(news)
+    carried = provenance_of(meta, names).carried(news_for(version))
     return Citable(
         key=key,
         title=meta["title"],

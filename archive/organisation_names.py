@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from .models import Organisation, document_organisations
 from .organisations import OrganisationRecord
@@ -64,3 +64,26 @@ def news_names(session: Session) -> frozenset[str]:
         if any(kind in (org.kind or "").lower() for kind in NEWS_KINDS)
         for name in org.names
     )
+
+
+def news_for(version) -> frozenset[str]:
+    """``news_names`` of the session ``version`` was loaded in (none without a session)."""
+    session = object_session(version)
+    return news_names(session) if session is not None else frozenset()
+
+
+def organisations_named(version, known=()) -> dict[str, Organisation]:
+    """The organisations a version names, by key, from the organisations table: an old version
+    names organisations that a later version may have dropped (``known`` saves a query)."""
+    found = {o.key: o for o in known}
+    missing = [k for k in version.meta.get("organisations") or [] if k not in found]
+    session = object_session(version)
+    if missing and session is not None:
+        query = select(Organisation).where(Organisation.key.in_(missing))
+        found.update({o.key: o for o in session.scalars(query)})
+    return found
+
+
+def version_names(document, version) -> dict[str, str]:
+    """The one name of each organisation a version names, by key."""
+    return {k: o.name for k, o in organisations_named(version, document.organisations).items()}

@@ -47,11 +47,11 @@ STATEMENT_TITLE = (
     "Fixture Police and Fixture County Council: “leave nothing to chance” on partnership work"
 )
 STATEMENT = Citable(
-    key="fx-reported-statement-v1-q-75-98",
+    key="fx-reported-statement-v1-q-86-109",
     title=STATEMENT_TITLE,
     authors=("Fixture Police", "Fixture County Council"),
     date_edtf="2019-12~",
-    url=f"{BASE}/fx-reported-statement/v1/q/75-98",
+    url=f"{BASE}/fx-reported-statement/v1/q/86-109",
     accessed=ACCESSED,
     kind="statement",
     version=1,
@@ -114,14 +114,14 @@ def test_statement_quote_oscola():
         "Fixture Police and Fixture County Council, ‘Fixture Police and Fixture County Council:"
         " “leave nothing to chance” on partnership work’ (IICSA organised networks archive,"
         " version 1, sha256:e1922916, c December 2019) para 2"
-        f" <{BASE}/fx-reported-statement/v1/q/75-98> accessed 29 November 2026, as reported in"
+        f" <{BASE}/fx-reported-statement/v1/q/86-109> accessed 29 November 2026, as reported in"
         " ‘Fixture town cases reach new high’ Fixture Gazette (c December 2019)."
     )
     assert out["bibliography"] == (
         "Fixture Police and Fixture County Council, ‘Fixture Police and Fixture County Council:"
         " “leave nothing to chance” on partnership work’ (IICSA organised networks archive,"
         " version 1, sha256:e1922916, c December 2019)"
-        f" <{BASE}/fx-reported-statement/v1/q/75-98> accessed 29 November 2026, as reported in"
+        f" <{BASE}/fx-reported-statement/v1/q/86-109> accessed 29 November 2026, as reported in"
         " ‘Fixture town cases reach new high’ Fixture Gazette (c December 2019)"
     )
     assert out["quotation"] == "‘leave nothing to chance’¹"
@@ -133,7 +133,7 @@ def test_statement_quote_apa():
         "Fixture Police, & Fixture County Council. (ca. 2019, December). Fixture Police and"
         " Fixture County Council: “leave nothing to chance” on partnership work (Version 1,"
         " sha256:e1922916) [Statement as reported in Fixture Gazette]. IICSA organised networks"
-        f" archive. {BASE}/fx-reported-statement/v1/q/75-98"
+        f" archive. {BASE}/fx-reported-statement/v1/q/86-109"
     )
     assert out["in-text"] == "(Fixture Police & Fixture County Council, ca. 2019, para. 2)"
     assert out["quotation"] == (
@@ -148,14 +148,14 @@ def test_statement_quote_chicago():
         " “leave nothing to chance” on partnership work’, statement as reported in ‘Fixture town"
         " cases reach new high’, Fixture Gazette, ca. December 2019, IICSA organised networks"
         " archive, version 1, sha256:e1922916, ca. December 2019, para. 2, accessed 29 November"
-        f" 2026, {BASE}/fx-reported-statement/v1/q/75-98."
+        f" 2026, {BASE}/fx-reported-statement/v1/q/86-109."
     )
     assert out["bibliography"] == (
         "Fixture Police and Fixture County Council. ‘Fixture Police and Fixture County Council:"
         " “leave nothing to chance” on partnership work’. Statement as reported in ‘Fixture town"
         " cases reach new high’, Fixture Gazette, ca. December 2019. IICSA organised networks"
         " archive, version 1, sha256:e1922916, ca. December 2019. Accessed 29 November 2026."
-        f" {BASE}/fx-reported-statement/v1/q/75-98."
+        f" {BASE}/fx-reported-statement/v1/q/86-109."
     )
 
 
@@ -165,7 +165,7 @@ def test_statement_quote_harvard():
         "Fixture Police and Fixture County Council (c. 2019) Fixture Police and Fixture County"
         " Council: “leave nothing to chance” on partnership work, as reported in Fixture Gazette."
         " IICSA organised networks archive, version 1, sha256:e1922916. Available at:"
-        f" {BASE}/fx-reported-statement/v1/q/75-98 (Accessed: 29 November 2026)."
+        f" {BASE}/fx-reported-statement/v1/q/86-109 (Accessed: 29 November 2026)."
     )
     assert out["in-text"] == "(Fixture Police and Fixture County Council, c. 2019, para. 2)"
     assert out["quotation"] == (

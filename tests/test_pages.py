@@ -51,7 +51,7 @@ def test_document_page_numbers_paragraphs_and_shows_provenance(client):
     assert 'id="p1"' in html and 'id="p2"' in html
     for label in ("Source", "Publisher", "Date", "Version", "SHA-256", "Archived"):
         assert f"<dt>{label}</dt>" in html
-    assert "As reported in Lancashire Telegraph" in html
+    assert "As reported in the Lancashire Telegraph, c. December 2019" in html  # a newspaper
     assert "c. December 2019" in html
     assert "precision: month, approximate" in html
 

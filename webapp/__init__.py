@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import Flask
 
 from archive.core import Archive
@@ -13,7 +15,12 @@ def create_app(test_config: dict | None = None, archive: Archive | None = None) 
     """Create the app: defaults in code, then ``ARCHIVE_*`` settings, then the test mapping."""
     app = ArchiveFlask(__name__)
     app.config.from_mapping(
-        ARCHIVE_ROOT=None, ARCHIVE_OVERRIDES={}, ARCHIVE_BASE_URL=None, JSON_SORT_KEYS=False
+        ARCHIVE_ROOT=None,
+        ARCHIVE_OVERRIDES={},
+        ARCHIVE_BASE_URL=None,
+        JSON_SORT_KEYS=False,
+        # Where readers report an error (an email or web address), shown on /editorial-policy.
+        ARCHIVE_CONTACT=os.environ.get("ARCHIVE_CONTACT"),
     )
     if test_config:
         app.config.update(test_config)
@@ -23,12 +30,23 @@ def create_app(test_config: dict | None = None, archive: Archive | None = None) 
         archive = Archive.open(app.config["ARCHIVE_ROOT"], **app.config["ARCHIVE_OVERRIDES"])
     app.extensions["archive"] = archive
 
-    from . import errors, filters, hosts, security
-    from .views import documents, feeds, home, openapi, organisations, quotes, search, timeline
+    from . import errors, filters, hosts, page_meta, security
+    from .views import (
+        documents,
+        feeds,
+        home,
+        openapi,
+        organisations,
+        quotes,
+        search,
+        site,
+        timeline,
+    )
 
     hosts.init_app(app, archive.config)
-    for module in (errors, filters, security):
+    for module in (errors, filters, security, page_meta):
         module.init_app(app)
-    for module in (home, documents, organisations, timeline, quotes, search, feeds, openapi):
+    views = (home, documents, organisations, timeline, quotes, search, feeds, site, openapi)
+    for module in views:
         app.register_blueprint(module.bp)
     return app

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from flask import g, url_for
 from markupsafe import Markup, escape
 
+from archive.citation_dates import highwire_date
 from archive.citations import SITE_NAME, all_citations, citable_for
 from archive.dates import parse_date
 from archive.quotes import MAX_LENGTH, Quote, Standing, text_fragment
 
 from .hosts import absolute
-from .serialise import date_data, document_summary, source_data, version_summary
+from .linked_data import creative_work_ld, json_ld, quotation_ld
+from .serialise import (
+    date_data,
+    document_summary,
+    provenance_data,
+    source_data,
+    version_summary,
+)
 
 STANDING_WORDS = {
     "unchanged": "Unchanged: the same words are at the same place in the current version.",
@@ -41,6 +48,7 @@ def quote_data(quote: Quote, accessed: dt.date) -> dict:
         "speaker": meta.get("speaker"),
         "date": date_data(meta["date"]),
         "source": source_data(meta["source"]),
+        "provenance": provenance_data(document, version),
         "quote": {
             "text": quote.text,
             "start": quote.start,
@@ -58,7 +66,7 @@ def quote_data(quote: Quote, accessed: dt.date) -> dict:
         "standing": standing_data(quote.standing, document.id, quote.text),
         "accessed": accessed.isoformat(),
         "citations": citations,
-        "embed": embed_html(quote, citations["oscola"]["entries"][1]["text"], absolute(path)),
+        "embed": embed_html(quote, _entry(citations["oscola"], "note"), absolute(path)),
     }
     data["meta_tags"] = highwire(citable_meta(citable), absolute(path))
     data["json_ld"] = json_ld(quotation_ld(data, citable))
@@ -115,14 +123,21 @@ def standing_data(standing: Standing, doc_id: str, exact: str) -> dict:
     return data
 
 
+def _entry(style: dict, kind: str) -> str:
+    return next(e["text"] for e in style["entries"] if e["kind"] == kind)
+
+
 def embed_html(quote: Quote, citation: str, url: str) -> str:
-    """A copyable ``<blockquote>`` with the words, the citation and the link; no script."""
+    """A copyable ``<blockquote>`` with the words and the OSCOLA footnote, its address a link
+    (the footnote already ends with its full stop); no script."""
     words = escape(" ".join(quote.text.split()))
+    linked = Markup('&lt;<a href="{url}">{url}</a>&gt;').format(url=url)
+    footer = Markup(str(escape(citation)).replace(str(escape(f"<{url}>")), str(linked), 1))
     return str(
         Markup(
-            '<blockquote cite="{url}">\n  <p>{words}</p>\n  <footer>{citation}. '
-            '<a href="{url}">{url}</a></footer>\n</blockquote>'
-        ).format(url=url, words=words, citation=citation)
+            '<blockquote cite="{url}">\n  <p>{words}</p>\n  <footer>{footer}</footer>\n'
+            "</blockquote>"
+        ).format(url=url, words=words, footer=footer)
     )
 
 
@@ -133,16 +148,15 @@ def citable_meta(citable) -> dict:
         "date": parse_date(citable.date_edtf),
         "publisher": citable.source.get("publisher") or SITE_NAME,
         "url": citable.url,
+        "version": citable.designation,
     }
 
 
 def highwire(meta: dict, url: str) -> list[tuple[str, str]]:
-    """Highwire Press ``citation_*`` tags, as Zotero's embedded-metadata translator reads them."""
-    date = meta["date"]
-    day = date.earliest
-    published = {"year": f"{day.year}", "month": f"{day:%Y/%m}"}.get(
-        date.precision, f"{day:%Y/%m/%d}"
-    )
+    """Highwire Press ``citation_*`` tags, as Zotero's embedded-metadata translator reads them.
+    The date is never more precise than the source ("2020" for spring 2020); the version and
+    its short hash go in ``citation_version`` (Scholar ignores it; people and Zotero see it)."""
+    published = highwire_date(meta["date"])
     tags = [("citation_title", meta["title"])]
     tags += [("citation_author", name) for name in meta["authors"]]
     tags += [
@@ -153,49 +167,9 @@ def highwire(meta: dict, url: str) -> list[tuple[str, str]]:
         ("citation_abstract_html_url", url),
         ("citation_language", "en"),
     ]
+    if meta.get("version"):
+        tags.append(("citation_version", meta["version"].removeprefix("version ")))
     return tags
-
-
-def json_ld(data: dict) -> Markup:
-    """JSON-LD safe inside ``<script type="application/ld+json">`` (no ``</script>`` break-out)."""
-    text = json.dumps(data, ensure_ascii=False, indent=1)
-    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
-
-
-def creative_work_ld(citable, url: str) -> dict:
-    date = parse_date(citable.date_edtf)
-    work = {
-        "@context": "https://schema.org",
-        "@type": "CreativeWork",
-        "name": citable.title,
-        "author": [{"@type": "Organization", "name": n} for n in citable.authors],
-        "datePublished": date.edtf if date.precision != "interval" else date.earliest.isoformat(),
-        "url": url,
-        "isPartOf": {"@type": "WebSite", "name": SITE_NAME},
-        "inLanguage": "en-GB",
-    }
-    if citable.source.get("publisher"):
-        work["publisher"] = {"@type": "Organization", "name": citable.source["publisher"]}
-    if citable.version is not None:
-        work["version"] = str(citable.version)
-    return work
-
-
-def quotation_ld(data: dict, citable) -> dict:
-    """schema.org ``Quotation`` of the words, based on the cited version (``CreativeWork``)."""
-    work = creative_work_ld(citable, absolute(data["version"]["url"]))
-    del work["@context"]
-    return {
-        "@context": "https://schema.org",
-        "@type": "Quotation",
-        "text": data["quote"]["text"],
-        "url": data["quote"]["url"],
-        "author": work["author"],
-        "spokenByCharacter": work["author"],
-        "datePublished": work["datePublished"],
-        "isPartOf": work["isPartOf"],
-        "isBasedOn": work,
-    }
 
 
 def document_context(doc_id: str, number: int, is_current: bool, paragraphs, text) -> dict:

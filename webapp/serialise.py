@@ -5,9 +5,12 @@ from __future__ import annotations
 from flask import url_for
 
 from archive.canonical import render_version
+from archive.corrections import change_note
 from archive.dates import parse_date
 from archive.ledger import short_hash
 from archive.models import Document, Organisation, Version
+from archive.organisation_names import news_for, organisations_named
+from archive.provenance import captures_url, provenance_of
 from archive.queries import DocumentView
 
 
@@ -26,8 +29,10 @@ def date_data(edtf: str) -> dict:
 def organisation_data(org: Organisation) -> dict:
     return {
         "key": org.key,
-        "name": org.name,
-        "short_name": org.short_name,
+        "name": org.name,  # the one name every page, facet, citation and export shows
+        "short_name": org.name,  # the same name, kept for clients written before there was one
+        "formal_name": org.formal_name,
+        "aliases": list(org.aliases or []),
         "kind": org.kind,
         "url": org.url,
         "page": url_for("organisations.organisation", key=org.key),
@@ -51,7 +56,7 @@ def pinned_document_summary(view: DocumentView) -> dict:
     """The document as version N describes it, with nothing that a later version can change."""
     meta = view.version.meta
     keys = meta.get("organisations") or []
-    known = {o.key: o for o in view.document.organisations}
+    known = organisations_named(view.version, view.document.organisations)
     return {
         "id": view.document.id,
         "title": meta["title"],
@@ -78,6 +83,7 @@ def source_data(source: dict) -> dict:
         "title": source.get("title"),
         "publisher": source.get("publisher"),
         "url": source.get("url"),
+        "captures_url": captures_url(source.get("url")),
         "published": date_data(published) if published else None,
         "via": source.get("via"),
         "reference": source.get("reference"),
@@ -103,9 +109,25 @@ def paragraphs_data(version: Version) -> list[dict]:
     ]
 
 
+def versions_data(versions: list[Version]) -> list[dict]:
+    """Each version's summary with the change note that came with it."""
+    return [
+        {**version_summary(v), "change_note": change_note(v, before)}
+        for before, v in zip([None, *versions], versions, strict=False)
+    ]
+
+
+def provenance_data(document: Document, version: Version) -> dict:
+    """Who said it, when, and where it was published or reported (archive/provenance.py)."""
+    named = organisations_named(version, document.organisations)
+    names = {key: org.name for key, org in named.items()}
+    return provenance_of(version.meta, names).as_dict(news_for(version))
+
+
 def version_data(view: DocumentView) -> dict:
     """Everything a document or version page shows: text, provenance and history."""
     version, meta = view.version, view.version.meta
+    versions = versions_data(view.versions)
     return {
         "document": document_summary(view.document),
         "version": version_summary(version),
@@ -118,6 +140,8 @@ def version_data(view: DocumentView) -> dict:
         "tags": meta.get("tags") or [],
         "date": date_data(meta["date"]),
         "source": source_data(meta["source"]),
+        "provenance": provenance_data(view.document, view.version),
+        "change_note": versions[version.number - 1]["change_note"],
         "see_also": [source_data(s) for s in meta.get("see_also") or []],
         "organisation_keys": meta.get("organisations") or [],
         "html": render_version(
@@ -128,5 +152,5 @@ def version_data(view: DocumentView) -> dict:
         "markdown": version.markdown,
         "canonical_text": version.canonical_text,
         "paragraphs": paragraphs_data(version),
-        "versions": [version_summary(v) for v in view.versions],
+        "versions": versions,
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, request
 
+from archive.corrections import change_note
 from archive.diff import word_diff
 from archive.documents import KINDS
 from archive.queries import Withdrawn, get_document, list_documents, list_organisations
@@ -105,6 +106,7 @@ def history(doc_id: str) -> Page:
             entry = version_summary(newer)
             entry["diff"] = word_diff(older.canonical_text, newer.canonical_text) if older else None
             entry["metadata_changes"] = _metadata_changes(older, newer)
+            entry["change_note"] = change_note(newer, older)
             changes.append(entry)
         data = {
             "document": document_summary(document),
@@ -120,5 +122,5 @@ def _metadata_changes(older, newer) -> list[dict]:
     return [
         {"field": k, "before": older.meta.get(k), "after": newer.meta.get(k)}
         for k in keys
-        if older.meta.get(k) != newer.meta.get(k)
+        if older.meta.get(k) != newer.meta.get(k) and k != "change_note"  # shown as the note
     ]

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from feedgen.feed import FeedGenerator
 from flask import Blueprint, Response
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 
+from archive.corrections import change_note
 from archive.models import Document, Version, utcnow
 from archive.queries import list_organisations
 from archive.xmltext import xml_safe
@@ -22,6 +23,7 @@ from .search import given_params, search_request
 bp = Blueprint("feeds", __name__)
 
 FEED_SIZE = 50
+NO_NOTE = "A new version; no note was recorded with this change."
 ATOM = "application/atom+xml; charset=utf-8"
 
 
@@ -72,15 +74,26 @@ def documents_feed():
             .order_by(Version.archived_at.desc(), Version.pk.desc())
             .limit(FEED_SIZE)
         ).all()
+        before = _previous_versions(session, [v for _, v in rows])
     for document, version in rows:
         title = version.meta.get("title") or document.title
-        label = (
-            f"New: {title}"
-            if version.number == 1
-            else f"Changed (version {version.number}): {title}"
-        )
-        _entry(feed, document, version, label, version.meta.get("summary") or title)
+        if version.number == 1:
+            label, summary = f"New: {title}", version.meta.get("summary") or title
+        else:
+            label = f"Changed (version {version.number}): {title}"
+            note = change_note(version, before.get((document.id, version.number - 1)))
+            summary = f"What changed: {note}" if note else NO_NOTE
+        _entry(feed, document, version, label, summary)
     return _respond(feed, rows[0][1].archived_at if rows else None)
+
+
+def _previous_versions(session, versions: list[Version]) -> dict[tuple[str, int], Version]:
+    """The version before each of ``versions`` (to tell whose change note is whose)."""
+    wanted = sorted({(v.document_id, v.number - 1) for v in versions if v.number > 1})
+    if not wanted:
+        return {}
+    query = select(Version).where(tuple_(Version.document_id, Version.number).in_(wanted))
+    return {(v.document_id, v.number): v for v in session.scalars(query)}
 
 
 @bp.get("/search.atom")
