@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from .dates import ArchiveDate, parse_date
 
+SPOKEN = ("statement", "transcript")  # words someone said; reports and articles are written
 CAPTURES = "https://web.archive.org/web/*/"  # the Internet Archive's list of captures of a URL
 
 
@@ -72,7 +73,11 @@ class Provenance:
         """ "said by Fixture Police and Fixture County Council, c. December 2019"."""
         if not self.said_by or self.kind == "event":  # an event is not anyone's words
             return None
-        return f"said by {and_list(self.said_by)}, {self.date.in_words()}"
+        if self.kind in SPOKEN:
+            return f"said by {and_list(self.said_by)}, {self.date.in_words()}"
+        if self.source.get("publisher") in self.said_by:
+            return None  # "published by FCPC" says it all
+        return f"by {and_list(self.said_by)}, {self.date.in_words()}"
 
     def sentence(self, news: Collection[str] = ()) -> str:
         """Both parts, joined: "said by X, c. December 2019; as reported in the Y, …"."""

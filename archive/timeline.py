@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 from .dates import MONTHS, SEASONS, ArchiveDate, InvalidDate, parse_date
 from .documents import KINDS
 from .models import Document, Version
+from .organisation_names import news_names
+from .provenance import provenance_of
 from .timeline_relation import hearings_start, relation_to_hearings
 
 FILTER_NAMES = ("org", "kind", "from", "to", "q")
@@ -66,6 +68,7 @@ class Entry:
     milestone: bool = False
     after_hearings: bool = False
     relation: str = ""  # "about 7 months before the hearings", filled in by load_timeline
+    provenance: str = ""  # who said it and where it was published, as pages say it
 
     @property
     def sort_key(self) -> tuple:
@@ -174,7 +177,8 @@ def load_timeline(
         )
         .where(Document.withdrawn_at.is_(None))
     ).all()
-    entries = sorted((_entry(d, v) for d, v in rows), key=lambda e: e.sort_key)
+    news = news_names(session)
+    entries = sorted((_entry(d, v, news) for d, v in rows), key=lambda e: e.sort_key)
     texts = {v.document_id: v.canonical_text for _, v in rows}
     hearings = next((e for e in entries if e.milestone), None)
     start = hearings_start(hearings.date, _milestone_text(rows, hearings)) if hearings else None
@@ -211,8 +215,9 @@ def _milestone_text(rows, hearings: Entry) -> str:
     return ""
 
 
-def _entry(document: Document, version: Version) -> Entry:
+def _entry(document: Document, version: Version, news: frozenset[str] = frozenset()) -> Entry:
     meta = version.meta
+    names = {o.key: o.name for o in document.organisations}
     quote = opening_words(version) if document.kind == "statement" else None
     return Entry(
         id=document.id,
@@ -228,6 +233,7 @@ def _entry(document: Document, version: Version) -> Entry:
         quote=quote,
         milestone=meta.get("milestone") == "hearings",
         after_hearings=meta.get("after_hearings") is True,
+        provenance=provenance_of(meta, names).sentence(news),
     )
 
 

@@ -29,7 +29,7 @@ from .xmltext import xml_safe
 CSV_FIELDS = [
     "number", "section", "id", "title", "kind", "date_edtf", "date_in_words", "precision",
     "qualifier", "earliest", "latest", "relation_to_hearings", "organisations",
-    "organisation_keys", "summary", "quote", "quote_url", "document_url",
+    "organisation_keys", "summary", "quote", "quote_url", "document_url", "provenance",
 ]  # fmt: skip
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 TITLE = "The timeline to the spring 2020 hearings"
@@ -125,6 +125,7 @@ def csv_rows(timeline: Timeline, base_url: str = "") -> list[dict]:
             "summary": entry.summary or "", "quote": entry.quote.text if entry.quote else "",
             "quote_url": base_url + quote_path(entry.id, entry.quote) if entry.quote else "",
             "document_url": base_url + document_path(entry.id),
+            "provenance": entry.provenance,
         })  # fmt: skip
     return rows
 
@@ -176,6 +177,8 @@ def _event(entry: Entry, base_url: str, host: str) -> Event:
     event.add("dtstart", date.earliest)
     event.add("dtend", date.latest + dt.timedelta(days=1))  # all-day: the end is exclusive
     lines = [f"Date: {date.in_words()}", entry.relation.capitalize(), one_line(entry)]
+    if entry.provenance:
+        lines.append(entry.provenance[0].upper() + entry.provenance[1:] + ".")
     if entry.organisations:
         lines.insert(1, "Organisations: " + ", ".join(o.name for o in entry.organisations))
     event.add("description", _text("\n".join(line for line in lines if line)))

@@ -5,7 +5,11 @@ organisations they named. On the fictional corpus in tests/fixtures/trust/."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import bibtexparser
+import icalendar
 from lxml import html as lxml_html
 
 from archive.organisation_names import document_names
@@ -139,3 +143,26 @@ def test_an_old_version_names_an_organisation_a_later_version_dropped(
     result = run_cli(trust_root, "cite", f"http://localhost/documents/{STATEMENT}/v1")
     assert result.output.startswith("Fixture Police and Fixture County Council, ‘Fixture Police")
     assert "fixture-council" not in result.output
+
+
+def test_timeline_exports_say_who_said_it_and_where_as_the_pages_do(trust_client):
+    sentence = PROVENANCE[0].lower() + PROVENANCE[1:-1]  # the page's sentence, in running text
+    text = trust_client.get("/timeline.csv").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    (row,) = [r for r in rows if r["id"] == STATEMENT]
+    assert row["provenance"] == sentence
+    entries = trust_client.get("/api/v1/timeline").get_json()["sections"]
+    found = [
+        e
+        for section in entries
+        for year in section["years"]
+        for month in year["months"]
+        for e in month["entries"]
+        if e["id"] == STATEMENT
+    ]
+    assert found[0]["provenance"] == sentence
+    calendar = icalendar.Calendar.from_ical(trust_client.get("/timeline.ics").get_data())
+    descriptions = [str(e["description"]) for e in calendar.walk("VEVENT")]
+    assert any(
+        "Published in the Fixture Gazette, 28 December 2019." in d for d in descriptions
+    )  # the article, the one entry dated to a day

@@ -118,6 +118,7 @@ def entry_data(entry: Entry, number: int) -> dict:
             for o in entry.organisations
         ],  # fmt: skip
         "speaker": entry.speaker,
+        "provenance": entry.provenance,
         "summary": entry.summary,
         "quote": {
             "text": quote.text,
