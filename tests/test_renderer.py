@@ -146,33 +146,40 @@ def test_a_version_read_otherwise_shows_its_stored_offsets(client):
     assert "with partners" in [t for *_, t in found]
 
 
-def _imports(path: Path, package: str) -> set[str]:
-    """Modules of ``package`` that the file imports (anywhere in it, type-checking included)."""
+def _module_name(path: Path) -> str:
+    return re.sub(r"\.__init__$", "", ".".join(path.relative_to(PROJECT).with_suffix("").parts))
+
+
+def _imports(path: Path, package: str, modules: set[str] = frozenset()) -> set[str]:
+    """Modules of ``package`` that the file imports (anywhere in it, type-checking included).
+    ``from x import y`` imports the module ``x.y`` when there is one, else ``x`` itself."""
     import ast
 
-    module = ".".join(path.relative_to(PROJECT).with_suffix("").parts)
+    module = _module_name(path)
+    siblings = {p.stem for p in path.parent.glob("*.py")}  # bench's scripts import each other
     names = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom):
             base = module.rsplit(".", node.level)[0] if node.level else ""
+            if path.name == "__init__.py" and node.level:
+                base = module if node.level == 1 else module.rsplit(".", node.level - 1)[0]
             target = ".".join(filter(None, [base, node.module or ""]))
-            names.add(target)
-            names |= {f"{target}.{alias.name}" for alias in node.names}
-    siblings = {p.stem for p in path.parent.glob("*.py")}  # bench's scripts import each other
+            for alias in node.names:
+                submodule = f"{target}.{alias.name}"
+                names.add(submodule if submodule in modules else target)
     names |= {f"{package}.{n}" for n in names if n.split(".")[0] in siblings}
-    return {re.sub(r"\.__init__$", "", n) for n in names if n.split(".")[0] == package}
+    return {n for n in names if n.split(".")[0] == package}
 
 
 def _graph(package: str) -> dict[str, set[str]]:
-    files = sorted((PROJECT / package).rglob("*.py"))
-    modules = {
-        re.sub(r"\.__init__$", "", ".".join(p.relative_to(PROJECT).with_suffix("").parts)): p
-        for p in files
-        if "migrations" not in p.parts
+    files = [p for p in sorted((PROJECT / package).rglob("*.py")) if "migrations" not in p.parts]
+    modules = {_module_name(p): p for p in files}
+    return {
+        name: _imports(path, package, set(modules)) & set(modules) - {name}
+        for name, path in modules.items()
     }
-    return {name: _imports(path, package) & set(modules) - {name} for name, path in modules.items()}
 
 
 def _cycle(graph: dict[str, set[str]]) -> list[str] | None:

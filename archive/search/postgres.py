@@ -14,21 +14,13 @@ from html import escape
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from . import (
-    Hit,
-    SearchError,
-    SearchRequest,
-    SearchResults,
-    Snippet,
-    postgres_index,
-    postgres_rank,
-    ranking,
-)
+from . import postgres_index, postgres_rank, ranking
 from .plan import relaxed_notice, should_relax
 from .postgres_index import RANKED
 from .postgres_query import Compiler
 from .querylang import Word
 from .records import current_versions, index_differences, live_versions
+from .types import Hit, SearchError, SearchRequest, SearchResults, Snippet
 
 FACETS = """
     WITH m AS MATERIALIZED (SELECT e.org_keys, e.kind, e.years FROM search.entries e

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import SearchRequest
 from .plan import STOP_WORDS, Plan, is_pair
 from .postgres_index import EXACT, RANKED
 from .querylang import AnyOf, Filter, Phrase, Word, words_of
+from .types import SearchRequest
 
 
 @dataclass

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
-from . import Snippet
 from .querylang import WORD, Phrase, Word
+from .types import Snippet
 from .whoosh_index import fold, ranked_term
 
 BEFORE = 12  # words of context before the first match

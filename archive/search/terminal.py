@@ -11,7 +11,7 @@ import click
 from ..dates import parse_date
 from ..queries import list_organisations
 from ..timeline import BadFilter, parse_filter
-from . import SearchError, SearchRequest, SearchResults
+from .types import SearchError, SearchRequest, SearchResults
 
 MARK = re.compile(r"<mark>(.*?)</mark>")
 

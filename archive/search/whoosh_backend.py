@@ -14,11 +14,12 @@ from sqlalchemy import func, select
 from whoosh import scoring
 
 from ..models import Document
-from . import TIME_LIMIT, Hit, SearchRequest, SearchResults, ranking
+from . import ranking
 from .plan import relaxed_notice
 from .querylang import Word
 from .records import current_versions, index_differences, iter_records, live_versions
 from .snippets import SnippetMaker
+from .types import TIME_LIMIT, Hit, SearchRequest, SearchResults
 from .whoosh_index import IndexDirectory, fold
 from .whoosh_postings import DocTable
 from .whoosh_rank import Corpus, Deadline, evaluate
@@ -43,6 +44,7 @@ class WhooshBackend:
         self._stems = StemForms()
         self._table = DocTable()
         self._corpus_of = self._corpus_cache = None
+        self._hot, self._hot_of = {}, None
 
     # -- keeping the index in step -------------------------------------------------------
 
@@ -125,7 +127,7 @@ class WhooshBackend:
         results = SearchResults(request, notices=list(request.parsed.notices))
         if plan.is_empty and not request.has_filters:
             return results
-        gatherer = Gatherer(searcher, self._stems, results.notices)
+        gatherer = Gatherer(searcher, self._stems, results.notices, self._hot_postings(searcher))
         outcome = evaluate(plan, request, gatherer, self._corpus(searcher), Deadline(TIME_LIMIT))
         results.total = outcome.strict + outcome.relaxed
         results.facets = outcome.facets
@@ -142,6 +144,11 @@ class WhooshBackend:
         if results.total == 0:
             results.suggestion = self._suggest(searcher.reader(), request.q, request.parsed)
         return results
+
+    def _hot_postings(self, searcher) -> dict:
+        if self._hot_of is not searcher:
+            self._hot, self._hot_of = {}, searcher
+        return self._hot
 
     def _corpus(self, searcher) -> Corpus:
         if self._corpus_of is not searcher:

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import MAX_EXPANSIONS, ranking
+from . import ranking
 from .plan import COMMON_WORDS, STOP_WORDS, is_pair
 from .querylang import AnyOf, Filter, Phrase, Word, words_of
+from .types import MAX_EXPANSIONS
 from .whoosh_index import PAIR_JOIN, fold, ranked_term
 from .whoosh_postings import Posting, read_posting
 
 TEXT_FIELDS = ("title", "body")
+HOT_WORDS = 48  # common words' posting lists kept per searcher (a few MiB each at 20,000 docs)
 
 
 @dataclass
@@ -46,17 +48,28 @@ class Term:
 class Gatherer:
     """Reads what a query needs from one searcher, each posting list at most once."""
 
-    def __init__(self, searcher, stems, notices: list[str]):
+    def __init__(self, searcher, stems, notices: list[str], hot: dict | None = None):
         self.searcher = searcher
         self.reader = searcher.reader()
         self.leaves = list(self.reader.leaf_readers())
         self.stems = stems
         self.notices = notices
+        self.hot = hot if hot is not None else {}  # common words' postings, kept across queries
         self._cache: dict[tuple, Posting] = {}
         self._phrases: dict[tuple, dict[int, list[int]]] = {}
 
     def posting(self, fieldname: str, word: str, positions: bool = False, only=None) -> Posting:
-        """A posting list, read once per query (``only``: just the blocks of these docnums)."""
+        """A posting list, read once per query (``only``: just the blocks of these docnums).
+
+        A common word's positions (in most documents, needed by phrases) are read whole once
+        and kept for the searcher's life: decompressing them is most of a phrase's cost."""
+        if positions and word in COMMON_WORDS:
+            key = (fieldname, word)
+            if key not in self.hot:
+                if len(self.hot) >= HOT_WORDS:
+                    self.hot.pop(next(iter(self.hot)))
+                self.hot[key] = read_posting(self.leaves, fieldname, word, True)
+            return self.hot[key]
         found = self._cache.get((fieldname, word, True))
         if found is None and only is not None:
             return read_posting(self.leaves, fieldname, word, True, only)
