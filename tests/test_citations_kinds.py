@@ -8,14 +8,14 @@ strings written by hand from each style guide (fictional data, tests/fixtures/tr
 
 Rules written from (see also tests/test_citations.py):
 - OSCOLA 4th edn: Author, ‘Title’ (Website, date) pinpoint <URL> accessed date. — §3.3;
-  no full stops in abbreviations ("para", "c"), §1.? general; footnotes end with a full stop,
+  no full stops in abbreviations ("para", "c"); footnotes end with a full stop,
   bibliography entries do not; quotations in single marks, quotes within them double (§1.6.1).
 - APA 7: Group author. (Date). Title (Version) [Description]. Site. URL — §9.8, §10.10,
   §10.16; "ca." for an estimated date; retrieval date only for a page designed to change
   (§9.16); "para." pinpoints (§8.28); short quotations in double marks (§8.25).
 - Chicago 17 notes and bibliography, websites (§14.206), with an access date; "ca." for an
   approximate date, "?" after an uncertain one; British punctuation (single marks, commas
-  outside); a question mark replaces the full stop that would follow it (§6.119).
+  outside); a question mark replaces the full stop that would follow it.
 - Cite Them Right (Harvard): Author (Year) Title. Available at: URL (Accessed: date); "c." for
   an approximate year.
 Titles keep their archived capitalisation in every style: quoted words inside them are verbatim.
