@@ -16,7 +16,7 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{2,79}$")
 KINDS = ("statement", "report", "article", "transcript", "event")
 FIELDS = {
     "id", "title", "kind", "organisations", "speaker", "date", "source", "tags",
-    "summary", "context", "see_also", "milestone", "after_hearings",
+    "summary", "context", "see_also", "milestone", "after_hearings", "change_note",
 }  # fmt: skip
 SOURCE_FIELDS = {"title", "publisher", "url", "published", "via", "reference"}
 TAG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -116,7 +116,7 @@ def _check_fields(check: _Checker, data: dict, organisations: set[str] | None) -
         check.add("id", f"bad id {quoted(doc_id)}: use 3–80 characters of a-z, 0-9 and '-'")
     for name in ("title",):
         check.text(data, name, required=True)
-    for name in ("speaker", "summary", "context"):
+    for name in ("speaker", "summary", "context", "change_note"):
         check.text(data, name, required=False)
     kind = data.get("kind")
     if kind is None:
