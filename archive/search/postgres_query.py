@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .plan import STOP_WORDS, Plan, is_pair
+from .plan import STOP_WORDS, Plan, common_grams
 from .postgres_index import EXACT, RANKED
 from .querylang import AnyOf, Filter, Phrase, Word, words_of
 from .types import SearchRequest
@@ -109,9 +109,9 @@ class Compiler:
         words = [w.lower() for w in node.words]
         query = f"phraseto_tsquery('{EXACT}', {sql.bind(' '.join(node.words))})"
         condition = f"e.exact @@ {query}"
-        pairs = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if is_pair(a, b)]
-        if pairs:  # the GIN index over pairs narrows the documents whose positions are checked
-            condition = f"e.pairs @> CAST({sql.bind(pairs)} AS text[]) AND {condition}"
+        grams = common_grams(words)
+        if grams:  # the GIN index over runs of common words narrows what positions are checked
+            condition = f"e.pairs @> CAST({sql.bind(grams)} AS text[]) AND {condition}"
         content = [w for w in node.words if w.lower() not in STOP_WORDS] or list(node.words)
         for word in content:
             self.word(Word(word), word, positive)

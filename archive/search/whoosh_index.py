@@ -28,11 +28,11 @@ from whoosh.columns import VarBytesColumn
 from whoosh.lang.porter import stem
 from whoosh.support.charset import accent_map
 
-from .plan import STOP_WORDS, is_pair
+from .plan import COMMON_WORDS, STOP_WORDS
 from .records import IndexRecord
 
 POINTER = "CURRENT"
-FORMAT = 6  # bump when the schema or analysis changes: older generations are then rebuilt
+FORMAT = 7  # bump when the schema or analysis changes: older generations are then rebuilt
 GENERATION = re.compile(r"g\d+(-f\d+)?")
 BATCH = 2000  # documents per commit during a full rebuild
 MULTIPROCESS_FROM = 2000  # below this a second process costs more than it saves
@@ -49,21 +49,26 @@ def ranked_term(word: str) -> str | None:
     return None if word in STOP_WORDS else stem(word)
 
 
-PAIR_JOIN = " "  # between the two words of a pair token
-PAIR_BREAK = "_"  # a token that makes no pair: no pair spans the title and the body
+PAIR_BREAK = "_"  # a token that is no common word: no run spans the title and the body
 
 
 class PairFilter(Filter):
-    """Keep only tokens for adjacent pairs of common words: "the was", "is the"."""
+    """Keep only tokens for runs of two and three common words: "the was", "in the and"."""
 
     def __call__(self, tokens):
-        previous = None
+        first = second = None
         for token in tokens:
             word = token.text
-            if previous is not None and is_pair(previous, word):
-                token.text = previous + PAIR_JOIN + word
-                yield token
-            previous = word
+            if word in COMMON_WORDS:
+                if second is not None:
+                    token.text = f"{second} {word}"
+                    yield token
+                    if first is not None:
+                        token.text = f"{first} {second} {word}"
+                        yield token
+                first, second = second, word
+            else:
+                first = second = None
 
 
 def _analyzer():

@@ -2,9 +2,9 @@
 
 A ranked word stands for all its forms with the same stem (``whoosh_stems``); a prefix for
 the words it expands to; a phrase is checked word position by word position, but only in
-documents that hold all its pairs of common words (the ``pairs`` field) and its other
-words, so ``"the was"`` is answered by one posting list instead of by the positions of every
-document that has both words.
+documents that hold all its runs of common words (the ``pairs`` field holds every run of two
+and three) and its other words, so ``"the was"`` is answered by one posting list instead of by
+the positions of every document that has both words.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import ranking
-from .plan import COMMON_WORDS, STOP_WORDS, is_pair
+from .plan import COMMON_WORDS, STOP_WORDS, common_grams
 from .querylang import AnyOf, Filter, Phrase, Word, words_of
 from .types import MAX_EXPANSIONS
-from .whoosh_index import PAIR_JOIN, fold, ranked_term
+from .whoosh_index import fold, ranked_term
 from .whoosh_postings import Posting, read_posting
 
 TEXT_FIELDS = ("title", "body")
@@ -134,14 +134,10 @@ class Gatherer:
         return self._phrases[key]
 
     def _phrase(self, folded: list[str], fields) -> dict[int, list[int]]:
-        pairs = [
-            f"{a}{PAIR_JOIN}{b}"
-            for a, b in zip(folded, folded[1:], strict=False)
-            if is_pair(a, b) and fields == TEXT_FIELDS
-        ]
-        if len(folded) == 2 and pairs:
-            return {d: [0, int(n)] for d, n in self.posting("pairs", pairs[0]).tf.items()}
-        candidates = self._candidates(folded, pairs, fields)
+        grams = common_grams(folded) if fields == TEXT_FIELDS else []
+        if " ".join(folded) in grams:  # two or three common words: one posting list
+            return {d: [0, int(n)] for d, n in self.posting("pairs", " ".join(folded)).tf.items()}
+        candidates = self._candidates(folded, grams, fields)
         found: dict[int, list[int]] = {}
         if not candidates:
             return found
@@ -155,8 +151,8 @@ class Gatherer:
                     found.setdefault(docnum, [0] * len(fields))[index] = count
         return found
 
-    def _candidates(self, folded, pairs, fields) -> set[int]:
-        sets = [set(self.posting("pairs", pair).tf) for pair in pairs]
+    def _candidates(self, folded, grams, fields) -> set[int]:
+        sets = [set(self.posting("pairs", gram).tf) for gram in grams]
         rare = set(folded) - COMMON_WORDS
         for word in sorted(rare if rare or sets else set(folded)):
             docs: set[int] = set()
