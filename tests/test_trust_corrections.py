@@ -9,6 +9,7 @@ import feedparser
 from lxml import html as lxml_html
 
 from tests.trust_helpers import STATEMENT, correct_statement, document_file, edit
+from webapp import create_app
 
 pytest_plugins = ("tests.trust_fixtures",)
 
@@ -86,3 +87,16 @@ def test_the_documents_feed_says_what_changed_dated_when_it_was_archived(
     assert dt.datetime(*first.updated_parsed[:6], tzinfo=dt.UTC) == dt.datetime.fromisoformat(
         v1["archived_at"]
     )
+
+
+def test_corrections_and_the_feed_on_both_databases(trust_root, database_url, make_archive):
+    archive = make_archive(trust_root, database_url)
+    assert not archive.build().problems
+    correct_statement(trust_root, archive, NOTE)
+    client = create_app({"TESTING": True}, archive=archive).test_client()
+    (only,) = client.get("/api/v1/corrections").get_json()["corrections"]
+    assert (only["document"]["id"], only["change_note"]) == (STATEMENT, NOTE)
+    feed = feedparser.parse(client.get("/feeds/documents.atom").get_data())
+    assert feed.entries[0].summary == f"What changed: {NOTE}"
+    names = client.get("/api/v1/organisations/fixture-police").get_json()["organisation"]
+    assert names["aliases"] == ["Fixture Constabulary Service"]  # migration 0006 on this database
