@@ -34,13 +34,13 @@ def _how_published(citable: Citable, site: str) -> str:
 
 
 def bibtex(item: dict, citable: Citable) -> str:
-    """A ``@misc`` entry (biblatex-friendly: ``date`` and ``urldate`` in ISO form)."""
+    """A ``@misc`` entry (biblatex-friendly: ``date`` as EDTF, ``urldate`` in ISO form)."""
     authors = " and ".join("{" + _latex(a) + "}" for a in citable.authors)  # corporate names
     fields = {
         "author": authors,
         "title": "{" + _latex(citable.title) + "}",  # keep the title's capitals
         "year": str(item["issued"]["date-parts"][0][0]),
-        "date": _iso_date(item["issued"]),
+        "date": citable.date_edtf,  # biblatex reads EDTF level 1: 2019-12~, 2020-21, a/b
         "howpublished": _latex(_how_published(citable, item["container-title"])),
         "url": citable.url,
         "urldate": citable.accessed.isoformat(),
@@ -50,15 +50,6 @@ def bibtex(item: dict, citable: Citable) -> str:
     entry = Entry("misc", _bibtex_key(citable.key), [Field(k, v) for k, v in fields.items()])
     library = bibtexparser.Library([entry])
     return bibtexparser.write_string(library).strip() + "\n"
-
-
-def _iso_date(date: dict) -> str:
-    """CSL date-parts as an ISO 8601 / EDTF date (an interval as ``start/end``)."""
-    pieces = [
-        "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))
-        for parts in date["date-parts"]
-    ]
-    return "/".join(pieces)
 
 
 def _ris_date(parts: list[int]) -> str:

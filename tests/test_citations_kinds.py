@@ -349,3 +349,54 @@ def test_csl_json_keeps_approximate_and_uncertain_dates_as_circa():
     assert statement["version"] == "1, sha256:e1922916"
     (event,) = json.loads(texts(EVENT, "csl-json")["entry"])
     assert event["issued"] == {"date-parts": [[2020]], "season": 1}
+
+
+def test_the_reported_statement_in_the_three_data_formats_field_by_field():
+    url = f"{BASE}/fx-reported-statement/v1/q/86-109"
+    note = (
+        "As reported in the Fixture Gazette, c. December 2019: ‘Fixture town cases reach new"
+        " high’. Quoted words: leave nothing to chance"
+    )
+    (entry,) = bibtexparser.parse_string(texts(STATEMENT, "bibtex")["entry"]).entries
+    assert entry.entry_type == "misc" and entry.key == "fx-reported-statement-v1-q-86-109"
+    assert {f.key: f.value for f in entry.fields} == {
+        "author": "{Fixture Police} and {Fixture County Council}",
+        "title": "{" + STATEMENT_TITLE + "}",
+        "year": "2019",
+        "date": "2019-12~",  # biblatex reads EDTF level 1: approximate stays approximate
+        "howpublished": f"{SITE}, version 1, sha256:e1922916, para 2",
+        "url": url,
+        "urldate": "2026-11-29",
+        "note": note,
+    }
+    (record,) = rispy.loads(texts(STATEMENT, "ris")["entry"])
+    assert record == {
+        "type_of_reference": "ELEC",
+        "authors": ["Fixture Police", "Fixture County Council"],
+        "title": STATEMENT_TITLE,
+        "secondary_title": SITE,
+        "year": "2019",
+        "date": "2019/12//",
+        "urls": [url],
+        "access_date": "2026/11/29",
+        "notes": [f"{SITE}, version 1, sha256:e1922916, para 2", note],
+        "edition": "version 1, sha256:e1922916",
+    }
+    (item,) = json.loads(texts(STATEMENT, "csl-json")["entry"])
+    assert item == {
+        "id": "fx-reported-statement-v1-q-86-109",
+        "type": "webpage",
+        "title": STATEMENT_TITLE,
+        "author": [{"literal": "Fixture Police"}, {"literal": "Fixture County Council"}],
+        "container-title": SITE,
+        "issued": {"date-parts": [[2019, 12]], "circa": True},
+        "accessed": {"date-parts": [[2026, 11, 29]]},
+        "URL": url,
+        "genre": "statement",
+        "version": "1, sha256:e1922916",
+        "locator": "2",
+        "original-title": "Fixture town cases reach new high",
+        "original-publisher": "Fixture Gazette",
+        "original-date": {"date-parts": [[2019, 12]], "circa": True},
+        "note": note,
+    }
