@@ -20,8 +20,8 @@ document page, its version 1 page, a quote permalink in that version, /search?q=
 Plans (``--plans``): ``waitress:T`` (T threads in one process), ``gunicorn:W:sync``,
 ``gunicorn:W:gthread:T`` (W worker processes of T threads) and ``default`` (what
 ``archive serve`` chooses on this machine). The default list: waitress with 8 threads (the old
-default), waitress with one thread per core, gunicorn sync and gthread with one worker per core,
-and the new default.
+default), waitress with one thread per core, gunicorn with one worker per core, sync and
+gthread with half the default threads, and the new default (gthread, more threads).
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def default_plans() -> list[str]:
         "waitress:8",
         f"waitress:{cores}",
         f"gunicorn:{cores}:sync",
-        f"gunicorn:{cores}:gthread:{THREADS_PER_WORKER}",
+        f"gunicorn:{cores}:gthread:{max(1, THREADS_PER_WORKER // 2)}",
         "default",
     ]
 

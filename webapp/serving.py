@@ -12,8 +12,8 @@ Why ``gthread`` and not gunicorn's default ``sync`` worker: a sync worker handle
 at a time and gunicorn's documentation asks for a buffering proxy in front of it, since one
 client that sends slowly holds a whole worker. ``archive serve`` may face clients directly; a
 gthread worker keeps idle keep-alive connections in its event loop and serves requests from a
-pool of threads, so a slow client holds one thread, not the worker. It measured as fast as sync
-here (``bench/load.py``; figures in the README).
+pool of threads, so a slow client holds one thread, not the worker. It also measured ahead of
+sync here (``bench/load.py``; figures in the README).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from archive.config import Config
 from archive.core import Archive
 
-THREADS_PER_WORKER = 4  # gthread: enough that a slow client does not hold a worker
+THREADS_PER_WORKER = 8  # gthread: measured ahead of 4 (bench/load.py); slow clients hold threads
 WAITRESS_THREADS = 4  # one process: more threads only queue on the GIL, fewer stall on one slow
 
 
