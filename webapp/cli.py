@@ -15,14 +15,22 @@ from archive.core import Archive, ArchiveError
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    help="Worker processes (default: one per core where processes can fork; 0: this process).",
+)
+@click.option("--threads", type=click.IntRange(min=1), help="Threads per process (default 4).")
 @click.pass_obj
-def serve(archive: Archive, host: str, port: int, threads: int) -> None:
-    """Build if needed, then serve the site with waitress (a production WSGI server)."""
-    import waitress
+def serve(archive: Archive, host: str, port: int, workers: int | None, threads: int | None) -> None:
+    """Build if needed, then serve the site: gunicorn, a worker per core (waitress on Windows)."""
+    from .hosts import check_base_url
+    from .serving import serve as run_server
 
-    from . import create_app
-
+    try:
+        check_base_url(archive.config.base_url)
+    except ValueError as exc:
+        raise click.ClickException(f"ARCHIVE_BASE_URL: {exc}") from None
     try:
         report = archive.build(progress=True)
     except ArchiveError as exc:  # serve what the database holds; say why it was not built
@@ -31,8 +39,7 @@ def serve(archive: Archive, host: str, port: int, threads: int) -> None:
         for problem in report.problems:
             click.echo(str(problem), err=True)
         click.echo(f"Build: {report.summary()}.")
-    click.echo(f"Serving the archive on http://{host}:{port}/ (Ctrl+C to stop)")
-    waitress.serve(create_app(archive=archive), host=host, port=port, threads=threads)
+    run_server(archive, host, port, workers=workers, threads=threads)
 
 
 if __name__ == "__main__":
