@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from archive.search import SearchRequest
-from archive.search.plan import NO_DOCUMENT_HAS_ALL
+from archive.search.plan import NO_DOCUMENT_HAS_ALL, only_some_have_all
 from webapp import create_app
 
 QUESTIONS = json.loads(
@@ -50,10 +50,23 @@ def test_a_question_whose_words_never_meet_gets_ranked_answers_with_what_they_la
 
 
 def test_stop_words_neither_rank_nor_empty_a_question(archive):
-    plain = [h.document_id for h in search(archive, "hearing postponed").hits]
-    asked = [h.document_id for h in search(archive, "when was the hearing postponed and why").hits]
-    assert asked == plain == [POSTPONED]
+    plain = search(archive, "hearing postponed")
+    assert [h.document_id for h in plain.hits] == [POSTPONED] and plain.notices == []
+    asked = search(archive, "when was the hearing postponed and why")
+    assert asked.hits[0].document_id == POSTPONED and asked.hits[0].missing == []
     assert search(archive, "the").total > 0  # only stop words: searched as typed
+
+
+def test_a_question_few_documents_fully_answer_also_gets_those_with_most_words(archive):
+    results = search(archive, "who said leave no stone unturned")
+    assert only_some_have_all(1) in results.notices
+    found = {h.document_id: h.missing for h in results.hits}
+    assert found["event-2019-12-28-national-exploitation-figures-reported"] == []
+    assert found[STONE] == ["said"]
+    keywords = search(archive, "said leave stone unturned")  # no stop words: keywords, strict
+    assert [h.document_id for h in keywords.hits] == [
+        "event-2019-12-28-national-exploitation-figures-reported"
+    ]
 
 
 def test_two_words_that_never_meet(archive):

@@ -2,8 +2,10 @@
 
 The plain words of a query (and ``a OR b`` groups of them) are *soft* clauses: a document
 should have all of them, and when no document has them all, the documents that have most of
-them are shown instead, ranked, each with the words it lacks. Exact phrases, exclusions and
-field filters are *hard*: they always hold.
+them are shown instead, ranked, each with the words it lacks. A question (a query with stop
+words, so asked in words rather than keywords) with fewer than ``FILL_BELOW`` documents having
+every word gets those with most of them too, ranked together with them. Exact phrases,
+exclusions and field filters are *hard*: they always hold.
 
 Stop words ("when", "were", "the", "and", "why"…) are left out of a query that has other
 words, so they neither decide the ranking nor make a question find nothing; inside a
@@ -54,6 +56,7 @@ def common_grams(words: list[str]) -> list[str]:
     return grams
 
 
+FILL_BELOW = 10  # a question with fewer documents having every word also gets those with most
 NO_DOCUMENT_HAS_ALL = "No document has all your words; these have most of them."
 
 
@@ -81,6 +84,11 @@ class Plan:
         """Whether documents lacking some words may be shown: with two soft clauses or more,
         or one beside a phrase or filter (which alone then selects)."""
         return len(self.soft) >= 2 or bool(self.soft and self.hard)
+
+    @property
+    def is_question(self) -> bool:
+        """Asked in words, not keywords: it had stop words to leave out."""
+        return bool(self.left_out)
 
     def scored_words(self) -> list[Word | Phrase]:
         """Every positive word or phrase, for ranking and snippets."""
@@ -132,11 +140,21 @@ def make_plan(parsed: ParsedQuery) -> Plan:
     return plan
 
 
+def only_some_have_all(count: int) -> str:
+    verb, noun = ("has", "document") if count == 1 else ("have", "documents")
+    return f"Only {count} {noun} {verb} all your words; the others have most of them."
+
+
 def relaxed_notice(strict: int, relaxed: int) -> str | None:
     """The notice for results that lack some of the words, if any are shown."""
-    return NO_DOCUMENT_HAS_ALL if relaxed and not strict else None
+    if not relaxed:
+        return None
+    return NO_DOCUMENT_HAS_ALL if not strict else only_some_have_all(strict)
 
 
 def should_relax(plan: Plan, strict: int, allowed: bool = True) -> bool:
-    """Whether to show the documents with most of the words: when none has them all."""
-    return allowed and strict == 0 and plan.may_relax
+    """Whether to show the documents with most of the words: when none has them all, or, for
+    a question, when fewer than a page have."""
+    if not (allowed and plan.may_relax):
+        return False
+    return strict == 0 or (plan.is_question and strict < FILL_BELOW)

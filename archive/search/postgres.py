@@ -115,9 +115,9 @@ class PostgresBackend:
         relaxed = False
         self._count(connection, sql.where(), sql.params, results)
         if should_relax(request.plan, results.total, request.relax):
-            relaxed = True
+            relaxed, strict = True, results.total
             self._count(connection, sql.where(relaxed=True), sql.params, results)
-            notice = relaxed_notice(0, results.total)
+            notice = relaxed_notice(strict, results.total - strict)
             if notice:
                 results.notices.append(notice)
         if not results.total:

@@ -103,20 +103,17 @@ def evaluate(plan: Plan, request, gatherer: Gatherer, corpus: Corpus, deadline: 
     for term in terms:
         term.idf = ranking.idf(len(term.docs - corpus.deleted), corpus.live)
     k = request.page * request.per_page
-    by_date = request.sort == "date" or not terms
-    for docs in (strict, relaxed):
-        if len(outcome.ranked) >= k or not docs:
-            continue
-        want = k - len(outcome.ranked)
-        if by_date:
-            found = _by_date(docs, want, corpus.table["earliest"])
-        else:
-            found, late = top(terms, docs, want, corpus, deadline)
-            outcome.partial |= late
-        labels = [(soft.label, docs) for soft, docs in zip(plan.soft, clause_docs, strict=True)]
-        for docnum, score in found:
-            missing = [label for label, docs in labels if docnum not in docs]
-            outcome.ranked.append(Ranked(docnum, score, missing))
+    docs = strict | relaxed
+    if not docs:
+        return outcome
+    if request.sort == "date" or not terms:
+        found = _by_date(docs, k, corpus.table["earliest"])
+    else:
+        found, outcome.partial = top(terms, docs, k, corpus, deadline)
+    labels = [(soft.label, has) for soft, has in zip(plan.soft, clause_docs, strict=True)]
+    for docnum, score in found:
+        missing = [label for label, has in labels if docnum not in has] if relaxed else []
+        outcome.ranked.append(Ranked(docnum, score, missing))
     return outcome
 
 
