@@ -42,7 +42,7 @@ class Marks:
         return marks
 
     def matches(self, word: str) -> bool:
-        if word in self.exact or any(word.startswith(p) for p in self.prefixes):
+        if word in self.exact or (self.prefixes and word.startswith(tuple(self.prefixes))):
             return True
         return bool(self.stems) and ranked_term(word) in self.stems
 

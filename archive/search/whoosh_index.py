@@ -40,7 +40,7 @@ MULTIPROCESS_FROM = 2000  # below this a second process costs more than it saves
 
 def fold(word: str) -> str:
     """Lower-case and strip accents, as the index does."""
-    return word.lower().translate(accent_map)
+    return word.lower() if word.isascii() else word.lower().translate(accent_map)
 
 
 @lru_cache(maxsize=200_000)
