@@ -11,7 +11,10 @@ it up, drives ``--clients`` keep-alive connections at it for ``--seconds`` with 
 it with SIGINT (SIGKILL to the group after 30 s). The plans take turns, ``--rounds`` times, so
 a machine whose other load changes meanwhile treats them alike. Prints the median requests/s
 (and its range), p50/p95/p99 latency and errors side by side, with ratios against the old
-default (waitress, 8 threads), and the load average before and after.
+default (waitress, 8 threads), and the load average before and after. Two more columns do not
+depend on what else the machine runs (Linux): the server's CPU time per request and how many
+cores it kept busy (its processes' CPU time over the wall time); a plan can only be fast where
+it can keep every core busy at a low cost per request.
 
 The mix, requested in turn by every connection (MIX below): the home page, /documents, one
 document page, its version 1 page, a quote permalink in that version, /search?q=police,
@@ -170,22 +173,35 @@ def drive(port: int, script: Path, clients: int, seconds: float) -> dict:
         raise RuntimeError(f"wrk failed: {result.stderr or result.stdout}")
     line = next(x for x in result.stdout.splitlines() if x.startswith("RESULT "))
     requests, micros, p50, p95, p99, errors = (int(x) for x in line.split()[1:])
-    return {
-        "rps": requests / (micros / 1e6),
-        "p50": p50 / 1000,
-        "p95": p95 / 1000,
-        "p99": p99 / 1000,
-        "errors": errors,
-        "requests": requests,
-    }
+    latencies = {"p50": p50 / 1000, "p95": p95 / 1000, "p99": p99 / 1000}
+    return {"rps": requests / (micros / 1e6), "errors": errors, "requests": requests, **latencies}
+
+
+def cpu_seconds(pgid: int) -> float:
+    """CPU time used so far by the live processes of a process group (Linux ``/proc``)."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[2] == str(pgid):
+            ticks += int(fields[11]) + int(fields[12])  # utime + stime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def measure(spec: str, root: Path, script: Path, args, log: Path) -> dict:
+    """One plan, one round: the server's CPU per request and cores kept busy, beside wrk's."""
     port = _free_port()
     process = start(spec, root, port, log)
     try:
         drive(port, script, args.clients, args.warmup)
-        return drive(port, script, args.clients, args.seconds)
+        cpu, started = cpu_seconds(process.pid), time.monotonic()
+        row = drive(port, script, args.clients, args.seconds)
+        cpu = cpu_seconds(process.pid) - cpu
+        row["cores"] = cpu / (time.monotonic() - started)
+        row["cpu_ms"] = 1000 * cpu / max(1, row["requests"])
+        return row
     finally:
         stop(process)
 
@@ -198,20 +214,17 @@ def label(spec: str) -> str:
 
 
 def machine() -> str:
-    model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor() or "unknown CPU",
-    )
+    info = Path("/proc/cpuinfo")
+    lines = info.read_text().splitlines() if info.exists() else []
+    models = [line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")]
+    model = models[0] if models else platform.processor() or "unknown CPU"
     return f"{cpu_cores()} cores ({model}), {platform.system()}, Python {platform.python_version()}"
 
 
 def summarise(runs: list[dict]) -> dict:
     """The median of each figure over the rounds, the range of req/s, and every error."""
-    row = {key: statistics.median(run[key] for run in runs) for key in ("rps", "p50", "p95", "p99")}
+    keys = ("rps", "p50", "p95", "p99", "cpu_ms", "cores")
+    row = {key: statistics.median(run[key] for run in runs) for key in keys}
     rates = [run["rps"] for run in runs]
     row["range"] = f" ({min(rates):.1f}–{max(rates):.1f})" if len(runs) > 1 else ""
     row["errors"] = sum(run["errors"] for run in runs)
@@ -226,15 +239,18 @@ def report(rows: dict[str, dict], args, loads: list[str]) -> None:
     )
     print("mix, in turn: " + ", ".join(MIX))
     base = rows.get("waitress:8")
-    print("\n| plan | req/s | p50 ms | p95 ms | p99 ms | errors | req/s vs old | p99 vs old |")
-    print("|---|---|---|---|---|---|---|---|")
+    print(
+        "\n| plan | req/s | p50 ms | p95 ms | p99 ms | errors | req/s vs old | p99 vs old "
+        "| server CPU ms/req | cores busy |\n|---|---|---|---|---|---|---|---|---|---|"
+    )
     for spec, row in rows.items():
         ratios = ["", ""]
         if base and spec != "waitress:8":
             ratios = [f"×{row['rps'] / base['rps']:.2f}", f"×{row['p99'] / base['p99']:.2f}"]
         print(
             f"| {label(spec)} | {row['rps']:.1f}{row['range']} | {row['p50']:.0f} | "
-            f"{row['p95']:.0f} | {row['p99']:.0f} | {row['errors']} | {ratios[0]} | {ratios[1]} |"
+            f"{row['p95']:.0f} | {row['p99']:.0f} | {row['errors']} | {ratios[0]} | {ratios[1]} | "
+            f"{row['cpu_ms']:.1f} | {row['cores']:.2f} |"
         )
 
 
