@@ -96,6 +96,10 @@ class PostgresBackend:
             return results
         with self.archive.engine.begin() as connection:
             connection.execute(text("SET LOCAL statement_timeout = 2000"))
+            # A sequential scan reads (de-TOASTs) every tsvector; the planner does not count
+            # that, and picks one for any word in a quarter of the documents (590 ms at 20,000
+            # documents, against 10 for the GIN index).
+            connection.execute(text("SET LOCAL enable_seqscan = off"))
             sql = Compiler().compile(plan, request)
             try:
                 ranked = self._run(connection, sql, request, results)
@@ -131,7 +135,7 @@ class PostgresBackend:
         else:
             count, title_avg, body_avg = postgres_rank.prepare(connection, sql)
             depth = max(limit, ranking.PARAMS.candidates)
-            ids = postgres_rank.candidates(connection, sql, where, depth)
+            ids = postgres_rank.candidates(connection, sql, where, depth, count)
             found = postgres_rank.scores(connection, sql, ids, (title_avg, body_avg))
             scored = sorted(found.items(), key=lambda item: (-item[1], item[0]))[:limit]
         scored = scored[(request.page - 1) * request.per_page :]

@@ -12,6 +12,7 @@ takes two steps, both bounded by the page wanted rather than by the matches:
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 
 from sqlalchemy import text
@@ -33,8 +34,9 @@ COUNTS = """
 CANDIDATES = """
     WITH allowed AS MATERIALIZED (SELECT e.document_id FROM search.entries e WHERE {where}),
     hits (document_id, w) AS ({hits})
-    SELECT h.document_id, sum(h.w) AS pre FROM hits h JOIN allowed a USING (document_id)
-    GROUP BY h.document_id ORDER BY pre DESC, h.document_id LIMIT :depth
+    SELECT a.document_id, COALESCE(sum(h.w), 0) AS pre
+    FROM allowed a LEFT JOIN hits h USING (document_id)
+    GROUP BY a.document_id ORDER BY pre DESC, a.document_id LIMIT :depth
 """
 HIT = "SELECT e.document_id, CAST({weight} AS float8) FROM search.entries e WHERE e.{column} @@ {q}"
 FREQUENCIES = """
@@ -45,9 +47,21 @@ FREQUENCIES = """
 """
 
 
+_COUNTS: dict = {}  # engine URL -> (time, (count, avg title, avg body))
+COUNTS_FOR = 60.0  # seconds the counts and average lengths are reused (a scan of every entry)
+
+
+def _counts(connection) -> tuple[int, float, float]:
+    key = str(connection.engine.url)
+    cached = _COUNTS.get(key)
+    if cached is None or time.monotonic() - cached[0] > COUNTS_FOR:
+        cached = _COUNTS[key] = (time.monotonic(), tuple(connection.execute(text(COUNTS)).one()))
+    return cached[1]
+
+
 def prepare(connection, sql: SqlQuery) -> tuple[int, float, float]:
     """Look up each term's lexemes and document count; return (count, avg title, avg body)."""
-    count, title_avg, body_avg = connection.execute(text(COUNTS)).one()
+    count, title_avg, body_avg = _counts(connection)
     words = [(i, t) for i, t in enumerate(sql.terms) if not t.prefix]
     if words:
         rows = connection.execute(
@@ -73,9 +87,19 @@ def _document_count(connection, term: RankTerm) -> int:
     return int(connection.scalar(text(query), {"l": term.lexemes}))
 
 
-def candidates(connection, sql: SqlQuery, where: str, depth: int) -> list[str]:
-    """The ``depth`` allowed documents with the most (idf-weighted) terms."""
+COMMON = 0.5  # terms in more than this share of the documents do not choose candidates
+
+
+def candidates(connection, sql: SqlQuery, where: str, depth: int, count: int) -> list[str]:
+    """The ``depth`` allowed documents with the most (idf-weighted) terms. Terms most documents
+    hold add almost nothing to a score and cost a scan of most of the index: they are left to
+    the exact scoring (a query of nothing else takes any ``depth`` allowed documents)."""
     terms = [t for t in sql.terms if t.lexemes or t.prefix]
+    choosing = [t for t in terms if t.df <= COMMON * count]
+    if terms and not choosing:
+        query = f"SELECT e.document_id FROM search.entries e WHERE {where} LIMIT :depth"
+        return [d for (d,) in connection.execute(text(query), {**sql.params, "depth": depth})]
+    terms = choosing
     if not terms:
         return []
     hits = " UNION ALL ".join(
