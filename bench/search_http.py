@@ -58,7 +58,7 @@ def ours_path(q: dict) -> str:
 
 
 def datasette_path(q: dict) -> str:
-    from search import fts5_match
+    from fts5 import fts5_match
 
     params = {"_search": fts5_match(q), "_searchmode": "raw", "_size": "10", "org": q.get("org"),
               "latest__gte": q.get("date_from"), "earliest__lte": q.get("date_to")}  # fmt: skip
