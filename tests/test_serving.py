@@ -8,7 +8,6 @@ sockets are the processes serving. Linux only (``/proc``); the plan itself is te
 from __future__ import annotations
 
 import contextlib
-import functools
 import http.client
 import os
 import signal
@@ -28,46 +27,11 @@ from .conftest import PROJECT
 PROC = Path("/proc")
 on_linux = pytest.mark.skipif(not (PROC / "self" / "stat").exists(), reason="needs Linux /proc")
 
-# Stands in for ``archive serve`` while archive/cli.py's serve does not yet call
-# webapp.serving.serve: the same build, then the same call with the same options.
-LAUNCHER = """
-import argparse
-from archive.core import Archive
-from webapp.serving import serve
-parser = argparse.ArgumentParser()
-parser.add_argument("--port", type=int)
-parser.add_argument("--workers", type=int)
-parser.add_argument("--threads", type=int)
-args = parser.parse_args()
-archive = Archive.open()
-try:
-    print(f"Build: {archive.build().summary()}.")
-    serve(archive, "127.0.0.1", args.port, workers=args.workers, threads=args.threads)
-finally:
-    archive.close()
-"""
-
-
-@functools.cache
-def _archive_serve() -> list[str] | None:
-    """The ``archive`` command, once its ``serve`` has ``--workers`` (calls webapp.serving)."""
-    script = Path(sys.executable).parent / "archive"
-    candidates = [[str(script)]] if script.exists() else []
-    candidates += [[sys.executable, "-m", module] for module in ("webapp.cli", "archive.cli")]
-    for command in candidates:
-        shown = subprocess.run(
-            [*command, "serve", "--help"], cwd=PROJECT, capture_output=True, text=True
-        )
-        if shown.returncode == 0 and "--workers" in shown.stdout:
-            return command
-    return None
-
 
 def serve_command(port: int, *options: str) -> list[str]:
-    """The real ``archive serve`` once it has ``--workers``; the stand-in above until then."""
-    command = _archive_serve()
-    if command is None:
-        return [sys.executable, "-c", LAUNCHER, "--port", str(port), *options]
+    """The real ``archive serve`` (the console script, or its module when not installed)."""
+    archive = Path(sys.executable).parent / "archive"
+    command = [str(archive)] if archive.exists() else [sys.executable, "-m", "webapp.cli"]
     return [*command, "serve", "--port", str(port), *options]
 
 
