@@ -2,7 +2,7 @@
 
 Each entry holds a stemmed tsvector weighted by field (title A, body B) for ranking, an exact
 one for phrases, prefixes and suggestions, the title and body lengths in words (BM25F), the
-runs of two and three common words (``pairs``, narrowing phrases like ``"the was"``
+adjacent pairs of common words (``pairs``, narrowing phrases like ``"the was"``
 through a GIN index) and the version it was made from. ``search.lexemes`` counts the entries
 holding each stemmed lexeme (idf); ``search.words`` the archive's exact words (did-you-mean).
 """
@@ -33,9 +33,7 @@ ENTRY_COLUMNS = f"""
       (SELECT COALESCE(sum(array_length(positions, 1)), 0) FROM unnest(x.body)),
       ARRAY(WITH c AS (SELECT u.lexeme, p FROM unnest(x.exact) u, unnest(u.positions) p
                        WHERE u.lexeme = ANY(:common))
-            SELECT a.lexeme || ' ' || b.lexeme FROM c a JOIN c b ON b.p = a.p + 1
-            UNION SELECT a.lexeme || ' ' || b.lexeme || ' ' || d.lexeme
-            FROM c a JOIN c b ON b.p = a.p + 1 JOIN c d ON d.p = b.p + 1)
+            SELECT DISTINCT a.lexeme || ' ' || b.lexeme FROM c a JOIN c b ON b.p = a.p + 1)
     FROM documents d JOIN versions v ON v.document_id = d.id AND v.number = d.current_version
       CROSS JOIN LATERAL (
         SELECT t.title, t.body, t.title || t.body AS exact FROM (

@@ -110,9 +110,9 @@ class Compiler:
         query = f"phraseto_tsquery('{EXACT}', {sql.bind(' '.join(node.words))})"
         condition = f"e.exact @@ {query}"
         grams = common_grams(words)
-        if " ".join(words) in grams:  # two or three common words: the index answers exactly
+        if " ".join(words) in grams:  # two common words: the index answers exactly
             condition = f"e.pairs @> CAST({sql.bind([' '.join(words)])} AS text[])"
-        elif grams:  # the GIN index over runs of common words narrows what positions are checked
+        elif grams:  # the GIN index over pairs of common words narrows what positions are checked
             condition = f"e.pairs @> CAST({sql.bind(grams)} AS text[]) AND {condition}"
         content = [w for w in node.words if w.lower() not in STOP_WORDS] or list(node.words)
         for word in content:

@@ -23,16 +23,17 @@ from pathlib import Path
 
 from filelock import FileLock
 from whoosh import fields, index
-from whoosh.analysis import CharsetFilter, Filter, LowercaseFilter, RegexTokenizer
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer
 from whoosh.columns import VarBytesColumn
 from whoosh.lang.porter import stem
 from whoosh.support.charset import accent_map
 
-from .plan import COMMON_WORDS, STOP_WORDS
+from .plan import STOP_WORDS, common_grams
+from .querylang import WORD
 from .records import IndexRecord
 
 POINTER = "CURRENT"
-FORMAT = 7  # bump when the schema or analysis changes: older generations are then rebuilt
+FORMAT = 8  # bump when the schema or analysis changes: older generations are then rebuilt
 GENERATION = re.compile(r"g\d+(-f\d+)?")
 BATCH = 2000  # documents per commit during a full rebuild
 MULTIPROCESS_FROM = 2000  # below this a second process costs more than it saves
@@ -49,26 +50,11 @@ def ranked_term(word: str) -> str | None:
     return None if word in STOP_WORDS else stem(word)
 
 
-PAIR_BREAK = "_"  # a token that is no common word: no run spans the title and the body
-
-
-class PairFilter(Filter):
-    """Keep only tokens for runs of two and three common words: "the was", "in the and"."""
-
-    def __call__(self, tokens):
-        first = second = None
-        for token in tokens:
-            word = token.text
-            if word in COMMON_WORDS:
-                if second is not None:
-                    token.text = f"{second} {word}"
-                    yield token
-                    if first is not None:
-                        token.text = f"{first} {second} {word}"
-                        yield token
-                first, second = second, word
-            else:
-                first = second = None
+def common_pairs(text: str) -> list[str]:
+    """The ``pairs`` field's tokens: adjacent pairs of common words, folded as the index does
+    (a common word has no accents, so ASCII text needs only lower-casing)."""
+    words = WORD.findall(text.lower()) if text.isascii() else [fold(w) for w in WORD.findall(text)]
+    return common_grams(words)
 
 
 def _analyzer():
@@ -82,7 +68,7 @@ def make_schema() -> fields.Schema:
         version=fields.STORED,  # the version's SHA-256: which entries a crash left stale
         title=fields.TEXT(analyzer=text, phrase=True),  # weights: archive.search.ranking
         body=fields.TEXT(analyzer=text, phrase=True),
-        pairs=fields.TEXT(analyzer=_analyzer() | PairFilter(), phrase=False),
+        pairs=fields.KEYWORD(commas=True, scorable=True),  # "the was,is the,…"
         org=fields.KEYWORD(lowercase=True),
         kind=fields.ID(sortable=True),
         tag=fields.KEYWORD(lowercase=True),
@@ -104,7 +90,7 @@ def whoosh_fields(record: IndexRecord) -> dict:
         "version": record.sha256,
         "title": record.title,
         "body": record.body,
-        "pairs": f"{record.title} {PAIR_BREAK} {record.body}",
+        "pairs": ",".join(common_pairs(record.title) + common_pairs(record.body)),
         "org": " ".join(record.organisations),
         "kind": record.kind,
         "tag": " ".join(record.tags),

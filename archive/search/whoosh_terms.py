@@ -2,8 +2,8 @@
 
 A ranked word stands for all its forms with the same stem (``whoosh_stems``); a prefix for
 the words it expands to; a phrase is checked word position by word position, but only in
-documents that hold all its runs of common words (the ``pairs`` field holds every run of two
-and three) and its other words, so ``"the was"`` is answered by one posting list instead of by
+documents that hold all its pairs of common words (the ``pairs`` field) and its other
+words, so ``"the was"`` is answered by one posting list instead of by
 the positions of every document that has both words.
 """
 
@@ -135,7 +135,7 @@ class Gatherer:
 
     def _phrase(self, folded: list[str], fields) -> dict[int, list[int]]:
         grams = common_grams(folded) if fields == TEXT_FIELDS else []
-        if " ".join(folded) in grams:  # two or three common words: one posting list
+        if " ".join(folded) in grams:  # two common words: one posting list
             return {d: [0, int(n)] for d, n in self.posting("pairs", " ".join(folded)).tf.items()}
         candidates = self._candidates(folded, grams, fields)
         found: dict[int, list[int]] = {}

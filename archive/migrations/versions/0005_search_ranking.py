@@ -1,8 +1,8 @@
 """search ranking: field lengths, common-word pairs and lexeme document counts
 
 BM25F needs each entry's title and body length in words and each lexeme's document count;
-phrases of common words ("the was") are narrowed by ``pairs``, the entry's runs of two and
-three common words, through a GIN index, before their positions are checked. Existing rows
+phrases of common words ("the was") are narrowed by ``pairs``, the entry's adjacent pairs
+of common words, through a GIN index, before their positions are checked. Existing rows
 get their version hash cleared, so the next build re-indexes them and fills the new columns.
 On SQLite this migration does nothing (the Whoosh index keeps the same in its own files).
 
