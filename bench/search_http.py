@@ -110,8 +110,8 @@ def http_rows(root: Path, fts5_db: Path, queries: list[dict], database_url: str 
     env = dict(os.environ, **({"ARCHIVE_DATABASE_URL": database_url} if database_url else {}))
     ours_port, datasette_port = _free_port(), _free_port()
     ours = subprocess.Popen(
-        [sys.executable, "-m", "archive.cli", "--root", str(root), "serve",
-         "--port", str(ours_port), "--threads", "8"],
+        [sys.executable, "-m", "webapp.cli", "--root", str(root), "serve",
+         "--port", str(ours_port)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     datasette = subprocess.Popen(
@@ -123,7 +123,7 @@ def http_rows(root: Path, fts5_db: Path, queries: list[dict], database_url: str 
         _wait(ours_port, ours, "/search?q=x")
         _wait(datasette_port, datasette, "/fts5/documents?_search=x")
         rows = {
-            "/search (waitress, 8 threads)": load(ours_port, [ours_path(q) for q in queries]),
+            "/search (archive serve's default)": load(ours_port, [ours_path(q) for q in queries]),
             "Datasette FTS5": load(datasette_port, [datasette_path(q) for q in queries]),
         }
     finally:

@@ -20,7 +20,11 @@ from archive.core import Archive, ArchiveError
     type=click.IntRange(min=0),
     help="Worker processes (default: one per core where processes can fork; 0: this process).",
 )
-@click.option("--threads", type=click.IntRange(min=1), help="Threads per process (default 4).")
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    help="Threads per worker process (default 8), or in all with waitress (default 4).",
+)
 @click.pass_obj
 def serve(archive: Archive, host: str, port: int, workers: int | None, threads: int | None) -> None:
     """Build if needed, then serve the site: gunicorn, a worker per core (waitress on Windows)."""
