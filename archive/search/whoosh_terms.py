@@ -198,5 +198,11 @@ def _summed(dicts: list[dict[int, float]]) -> dict[int, float]:
 
 
 def _occurrences(positions: list[list[int]]) -> int:
-    first, rest = positions[0], [set(p) for p in positions[1:]]
-    return sum(1 for s in first if all(s + i in r for i, r in enumerate(rest, 1)))
+    """How often the words occur one after another: the first word's positions that every
+    later word has, shifted back by its distance (set arithmetic, in C)."""
+    starts = set(positions[0])
+    for offset, later in enumerate(positions[1:], 1):
+        starts.intersection_update(map((-offset).__add__, later))
+        if not starts:
+            return 0
+    return len(starts)
