@@ -80,6 +80,12 @@ class PostgresBackend:
         with self.archive.engine.begin() as connection:
             postgres_index.clear(connection)
             self._fill(connection, None)
+        # Every old row is now dead; until vacuumed, each bitmap scan visits them too (words
+        # took 93 ms at the median instead of 28 at 20,000 documents, and the table twice
+        # the space).
+        options = {"isolation_level": "AUTOCOMMIT"}
+        with self.archive.engine.connect().execution_options(**options) as connection:
+            connection.execute(text("VACUUM (ANALYZE) search.entries, search.lexemes"))
 
     def _fill(self, connection, ids) -> None:
         postgres_index.fill(connection, ids)
