@@ -181,13 +181,16 @@ def serving(app):
 
     sockets: dict = {}  # our own socket map: the listener, the trigger and every connection
     server = create_server(app, map=sockets, host="127.0.0.1", port=0, threads=4)
-    adj, stop = server.adj, threading.Event()
+    adj, stop, pulled = server.adj, threading.Event(), threading.Event()
 
     def run() -> None:
         try:
             while not stop.is_set():
                 wasyncore.loop(adj.asyncore_loop_timeout, adj.asyncore_use_poll, sockets, count=1)
         finally:
+            # Close nothing until the test thread has pulled the trigger: closed first, its
+            # descriptor could be written to after closing (EBADF, or worse, a reused number).
+            pulled.wait(timeout=10)
             server.task_dispatcher.shutdown()  # workers finish (and may pull the trigger)
             wasyncore.close_all(sockets)
 
@@ -197,7 +200,10 @@ def serving(app):
         yield f"http://127.0.0.1:{server.effective_port}"
     finally:
         stop.set()
-        server.pull_trigger()  # wake the loop now, not at its next timeout
+        try:
+            server.pull_trigger()  # wake the loop now, not at its next timeout
+        finally:
+            pulled.set()
         thread.join(timeout=10)
         assert not thread.is_alive() and not sockets, "the live server did not stop"
 
