@@ -18,6 +18,7 @@ into a throwaway virtualenv (``bench/.venv-datasette``) the first time.
 from __future__ import annotations
 
 import argparse
+import pickle
 import random
 import shutil
 import sqlite3
@@ -29,11 +30,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from search_corpus import Doc, make_corpus, make_queries  # noqa: E402
+from search_corpus import Doc, make_corpus, make_queries, make_questions  # noqa: E402
 from search_http import http_rows  # noqa: E402
 
 from archive.build import run_build  # noqa: E402
 from archive.core import Archive  # noqa: E402
+from archive.ledger import ledger_dir  # noqa: E402
 from archive.search import SearchRequest  # noqa: E402
 
 
@@ -47,18 +49,29 @@ def directory_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def bench_archive(root: Path, database_url: str | None, queries, docs: list[Doc]) -> dict:
+REQUEST_KEYS = ("q", "org", "kind", "date_from", "date_to")
+
+
+def request_of(q: dict) -> SearchRequest:
+    return SearchRequest(**{key: q[key] for key in REQUEST_KEYS if key in q})
+
+
+def bench_archive(
+    root: Path, database_url: str | None, queries, docs: list[Doc], reindex: bool = True
+) -> dict:
     archive = Archive.open(root, **({"database_url": database_url} if database_url else {}))
     started = time.perf_counter()
     archive.build()
     build_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    archive.search.rebuild()
-    index_seconds = time.perf_counter() - started
+    if reindex:
+        archive.search.rebuild()
+    index_seconds = time.perf_counter() - started if reindex else float("nan")
     size = directory_size(root / "index") if archive.search.name == "whoosh" else _pg_size(archive)
+    archive.search.search(SearchRequest(q="warm"))  # open the searcher, as a server has
     timings, totals = [], []
     for q in queries:
-        request = SearchRequest(**q)
+        request = request_of(q)
         started = time.perf_counter()
         results = archive.search.search(request)
         timings.append(time.perf_counter() - started)
@@ -71,6 +84,7 @@ def bench_archive(root: Path, database_url: str | None, queries, docs: list[Doc]
         "build_docs_s": len(docs) / build_seconds,
         "size_mb": size / 2**20,
         "latency": percentiles(timings),
+        "timings": timings,
         "update_s": update,
         "matches": statistics.mean(totals),
     }
@@ -93,8 +107,9 @@ def _update_seconds(archive: Archive, root: Path, doc: Doc) -> tuple[float, floa
     assert found == 1, found
     whole = time.perf_counter() - started
     path.write_text(path.read_text(encoding="utf-8") + "\nArchaeopteryx too.\n", "utf-8")
+    tree, ledgers = archive.read_source(), archive.read_ledger()
     with archive.transaction() as session:  # the database part of a build, untimed
-        report = run_build(session, archive.read_source())
+        report = run_build(session, tree, ledgers, ledger_dir(archive.config.documents_dir))
     started = time.perf_counter()
     archive.search.after_build(report)
     found = archive.search.search(SearchRequest(q="archaeopteryx")).total
@@ -102,11 +117,11 @@ def _update_seconds(archive: Archive, root: Path, doc: Doc) -> tuple[float, floa
     return whole, time.perf_counter() - started
 
 
-def fts5_match(q: dict) -> str:
+def fts5_match(q: dict, joiner: str = " ") -> str:
     text = q["q"]
     if text.startswith('"'):
         return text
-    return " ".join(f'"{word}"' for word in text.split())
+    return joiner.join(f'"{word}"' for word in text.split())
 
 
 def fts5_database(path: Path, docs: list[Doc]) -> float:
@@ -132,12 +147,12 @@ def fts5_database(path: Path, docs: list[Doc]) -> float:
     return len(docs) / seconds
 
 
-def bench_fts5(path: Path, queries, docs: list[Doc]) -> dict:
-    docs_s = fts5_database(path, docs)
+def bench_fts5(path: Path, queries, docs: list[Doc], joiner: str = " ") -> dict:
+    docs_s = fts5_database(path, docs) if not path.exists() else float("nan")
     db = sqlite3.connect(path)
     timings, totals = [], []
     for q in queries:
-        where, params = ["documents_fts MATCH ?"], [fts5_match(q)]
+        where, params = ["documents_fts MATCH ?"], [fts5_match(q, joiner)]
         if q.get("org"):
             where.append("d.org = ?")
             params.append(q["org"])
@@ -164,6 +179,7 @@ def bench_fts5(path: Path, queries, docs: list[Doc]) -> dict:
         "build_docs_s": docs_s,
         "size_mb": path.stat().st_size / 2**20,
         "latency": percentiles(timings),
+        "timings": timings,
         "update_s": (float("nan"), float("nan")),
         "matches": statistics.mean(totals),
     }
@@ -188,33 +204,70 @@ def print_table(rows: list[dict], baseline: dict) -> None:
               f"  (full build incl. database: {row['build_docs_s']:.0f} docs/s)")  # fmt: skip
 
 
+def print_groups(queries: list[dict], rows: list[dict]) -> None:
+    """p50/p95 per kind of query, each engine side by side."""
+    groups = sorted({q["group"] for q in queries})
+    print(f"\n{'group':16} {'n':>4}" + "".join(f" {r['name'][:22]:>24}" for r in rows))
+    for group in [*groups, "all"]:
+        picked = [i for i, q in enumerate(queries) if group in ("all", q["group"])]
+        cells = []
+        for row in rows:
+            p50, p95 = percentiles([row["timings"][i] for i in picked])
+            cells.append(f" {p50:10.1f} / {p95:8.1f} ms")
+        print(f"{group:16} {len(picked):4}" + "".join(cells))
+
+
+def corpus(workdir: Path, args) -> tuple[list[Doc], list[dict]]:
+    """Write the synthetic corpus into ``workdir/root`` and make the queries (kept beside)."""
+    rng = random.Random(args.seed)
+    docs = make_corpus(workdir / "root", args.docs, args.words, rng)
+    queries = make_queries(docs, args.queries, rng)
+    queries += make_questions(docs, args.questions, rng)
+    (workdir / "corpus.pickle").write_bytes(pickle.dumps((docs, queries)))
+    return docs, queries
+
+
+def load_corpus(workdir: Path) -> tuple[list[Doc], list[dict]]:
+    return pickle.loads((workdir / "corpus.pickle").read_bytes())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=20_000)
     parser.add_argument("--words", type=int, default=400)
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--questions", type=int, default=100, help="ten-word questions")
     parser.add_argument("--seed", type=int, default=20200301)
     parser.add_argument("--database-url", default=None, help="e.g. PostgreSQL (its backend)")
     parser.add_argument("--http", action="store_true", help="also /search vs Datasette")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument("--workdir", type=Path, help="keep the corpus here; reuse it if there")
+    parser.add_argument("--reindex", action="store_true", help="with --workdir: time indexing")
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="bench-search-"))
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="bench-search-"))
     try:
-        rng = random.Random(args.seed)
         root = workdir / "root"
         started = time.perf_counter()
-        docs = make_corpus(root, args.docs, args.words, rng)
-        queries = make_queries(docs, args.queries, rng)
+        reuse = (workdir / "corpus.pickle").exists()
+        docs, queries = corpus(workdir, args) if not reuse else load_corpus(workdir)
         took = time.perf_counter() - started
-        print(f"{args.docs} documents of ~{args.words} words, {len(queries)} queries "
-              f"(corpus written in {took:.0f} s to {workdir})")  # fmt: skip
-        ours = bench_archive(root, args.database_url, queries, docs)
+        print(f"{len(docs)} documents of ~{args.words} words, {len(queries)} queries "
+              f"(corpus {'read' if reuse else 'written'} in {took:.0f} s, {workdir})")  # fmt: skip
+        reindex = not reuse or args.reindex
+        ours = bench_archive(root, args.database_url, queries, docs, reindex)
         fts5 = bench_fts5(workdir / "fts5.db", queries, docs)
+        fts5_or = bench_fts5(workdir / "fts5.db", queries, docs, joiner=" OR ")
+        fts5_or["name"] = "SQLite FTS5, words OR-ed"
         print_table([ours, fts5], fts5)
+        print_groups(queries, [ours, fts5, fts5_or])
+        mix = [i for i, q in enumerate(queries) if q["group"] != "question"]
+        p50, p95 = percentiles([ours["timings"][i] for i in mix])
+        print(f"\nthe mix without questions ({len(mix)} queries):"
+              f" p50 {p50:.1f} ms, p95 {p95:.1f} ms")  # fmt: skip
         if args.http:
             http_rows(root, workdir / "fts5.db", queries, args.database_url)
     finally:
-        if args.keep:
+        if args.keep or args.workdir:
             print(f"kept {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
