@@ -30,6 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from fts5 import fts5_match  # noqa: E402
 from search_corpus import Doc, make_corpus, make_queries, make_questions  # noqa: E402
 from search_http import http_rows  # noqa: E402
 
@@ -115,13 +116,6 @@ def _update_seconds(archive: Archive, root: Path, doc: Doc) -> tuple[float, floa
     found = archive.search.search(SearchRequest(q="archaeopteryx")).total
     assert found == 1, found
     return whole, time.perf_counter() - started
-
-
-def fts5_match(q: dict, joiner: str = " ") -> str:
-    text = q["q"]
-    if text.startswith('"'):
-        return text
-    return joiner.join(f'"{word}"' for word in text.split())
 
 
 def fts5_database(path: Path, docs: list[Doc]) -> float:
