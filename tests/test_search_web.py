@@ -141,3 +141,23 @@ def test_cli_search_bad_option_and_suggestion(archive, archive_root, run_cli):
     assert result.exit_code == 1 and "not a real date" in result.output
     result = run_cli(archive_root, "search", "grroming", env=env)
     assert "Did you mean: grooming" in result.output and "0 document(s)" in result.output
+
+
+def test_the_words_filter_never_relaxes_to_most_of_the_words(client):
+    """Search shows documents with most of the words when none has them all (with a notice);
+    the timeline's words filter keeps only entries holding every word."""
+    searched = client.get("/api/v1/search?q=Woolf+grooming").get_json()
+    assert searched["total"] > 0 and searched["notices"]
+    data = client.get("/api/v1/timeline?q=Woolf+grooming").get_json()
+    hearings = data["hearings"]["id"] if isinstance(data.get("hearings"), dict) else None
+    assert [i for i in _ids(data["sections"]) if i != hearings] == []
+
+
+def _ids(value) -> list[str]:
+    """Every entry id anywhere in the timeline's sections."""
+    if isinstance(value, dict):
+        own = [value["id"]] if isinstance(value.get("id"), str) and "date" in value else []
+        return own + [i for v in value.values() for i in _ids(v)]
+    if isinstance(value, list):
+        return [i for v in value for i in _ids(v)]
+    return []

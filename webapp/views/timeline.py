@@ -49,7 +49,8 @@ def _matching_ids(q: str | None) -> set[str] | None:
         return None
     found: set[str] = set()
     for page in range(1, MAX_PAGE + 1):
-        request = SearchRequest(q=q, page=page, per_page=50, snippets=False)
+        # The timeline's words filter is strict: every word (README), never "most of them".
+        request = SearchRequest(q=q, page=page, per_page=50, snippets=False, relax=False)
         results = archive().search.search(request)
         found.update(hit.document_id for hit in results.hits)
         if page >= results.pages:
