@@ -98,3 +98,29 @@ def test_an_index_of_an_older_format_is_rebuilt(whoosh_archive):
     assert whoosh_archive.search.search(SearchRequest(q="grooming")).total > 0
     assert directory.current_name() != "g1"
     assert not old.exists()
+
+
+def test_a_reopen_that_fails_halfway_does_not_break_search_for_ever(whoosh_archive, monkeypatch):
+    """A rebuild elsewhere can remove the generation between "is the searcher up to date?" and
+    opening the new one. Whoosh raises on closing a reader twice; the backend must not keep the
+    searcher it already closed (in CI every later search failed with "Reader already closed")."""
+    backend = whoosh_archive.search
+    before = backend.search(SearchRequest(q="grooming")).total
+    index = backend._index
+    monkeypatch.setattr(type(backend._searcher), "up_to_date", lambda self: False)
+    real_searcher = type(index).searcher
+    calls = [0]
+
+    def searcher_failing_once(self, **kwargs):
+        calls[0] += 1
+        if calls[0] == 1:
+            raise FileNotFoundError("the generation was removed by a rebuild")
+        return real_searcher(self, **kwargs)
+
+    monkeypatch.setattr(type(index), "searcher", searcher_failing_once)
+    assert backend.search(SearchRequest(q="grooming")).total == before
+    monkeypatch.undo()
+    for _ in range(3):
+        assert backend.search(SearchRequest(q="grooming")).total == before
+    assert calls[0] >= 2
+    whoosh_archive.close()

@@ -7,6 +7,7 @@ committed new segments, or reopened if a rebuild has swapped in a new generation
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 
@@ -73,12 +74,15 @@ class WhooshBackend:
         self._reopen()
 
     def close(self) -> None:
+        """Forget the searcher and index first, then close them: a searcher a failed reopen
+        already closed (Whoosh raises on a second close) must not stay in use for ever."""
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-            if self._index is not None:
-                self._index.close()
+            searcher, index = self._searcher, self._index
             self._searcher = self._index = self._generation = None
+            for opened in (searcher, index):
+                if opened is not None:
+                    with contextlib.suppress(Exception):  # already closed, or its files gone
+                        opened.close()
 
     # -- the shared searcher -------------------------------------------------------------
 
@@ -104,7 +108,8 @@ class WhooshBackend:
         elif not self._searcher.up_to_date():
             # A fresh searcher, not refresh(): refresh() reuses a segment's reader by id and
             # so misses documents deleted from that segment since.
-            self._searcher.close()
+            stale, self._searcher = self._searcher, None
+            stale.close()
             self._searcher = self._index.searcher(weighting=scoring.BM25F())
         return self._searcher
 
