@@ -53,8 +53,8 @@ class ArchiveDate:
         """Say the date the way a careful reader would, never more precisely than it is."""
         if self.precision == "interval":
             start, end = self.edtf.split("/")
-            if len(start) == len(end) == 10:
-                return _interval_words(self.earliest, self.latest)
+            if len(start.rstrip("?~%")) == len(end.rstrip("?~%")) == 10:
+                return _qualified(_interval_words(self.earliest, self.latest), self.qualifier)
             return f"{parse_date(start).in_words()} – {parse_date(end).in_words()}"
         core = self.edtf.rstrip("?~%")
         if self.precision == "day":
@@ -65,17 +65,21 @@ class ArchiveDate:
             words = f"{SEASONS[core[5:7]]} {core[:4]}"
         else:
             words = core[:4]
-        if self.qualifier == "approximate":
-            return f"c. {words}"
-        if self.qualifier == "uncertain":
-            return f"{words} (uncertain)"
-        if self.qualifier:
-            return f"c. {words} (uncertain)"
-        return words
+        return _qualified(words, self.qualifier)
 
     def overlaps(self, start: dt.date | None, end: dt.date | None) -> bool:
         """Whether any day this date can mean falls within [start, end]."""
         return (start is None or self.latest >= start) and (end is None or self.earliest <= end)
+
+
+def _qualified(words: str, qualifier: str) -> str:
+    if qualifier == "approximate":
+        return f"c. {words}"
+    if qualifier == "uncertain":
+        return f"{words} (uncertain)"
+    if qualifier:
+        return f"c. {words} (uncertain)"
+    return words
 
 
 def _day_words(day: dt.date) -> str:
@@ -111,7 +115,8 @@ def _qualifier(text: str) -> str:
 
 
 def parse_date(text: object) -> ArchiveDate:
-    """Parse an EDTF level 0–1 date (day, month, year, season, qualified, or day interval)."""
+    """Parse an EDTF level 0–1 date (day, month, year, season, qualified, or an interval whose
+    two ends carry the same qualifier)."""
     if not isinstance(text, str) or not text.strip():
         raise InvalidDate(f"date must be an EDTF string such as 2019-12-28, got {text!r}")
     return _parse_text(text.strip())
@@ -120,8 +125,12 @@ def parse_date(text: object) -> ArchiveDate:
 @lru_cache(maxsize=8192)
 def _parse_text(text: str) -> ArchiveDate:
     """Parse once per distinct text: edtf's pyparsing grammar costs ~13 ms a call."""
-    if "/" in text and any(mark in text for mark in "?~%"):
-        raise InvalidDate(f"qualified intervals are not supported: {text!r}")
+    if "/" in text and len({_qualifier(end) for end in text.split("/")}) > 1:
+        # "c. 28–31 December 2019" is 2019-12-28~/2019-12-31~: one qualifier for the whole
+        # interval. Ends qualified differently would need words of their own for each end.
+        raise InvalidDate(
+            f"both ends of an interval must carry the same qualifier (~, ? or %): {text!r}"
+        )
     if text.startswith("-") or "X" in text or "x" in text or ".." in text or text.count("/") > 1:
         raise InvalidDate(f"only dates in years 1000–9999 with known digits are accepted: {text!r}")
     try:

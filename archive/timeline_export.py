@@ -58,8 +58,8 @@ def _tl_date(day: dt.date, fields: int) -> dict:
 def timelinejs_dates(date: ArchiveDate) -> dict:
     """start_date, end_date (for spans) and display_date, with only the fields that are known."""
     known = {"year": 1, "season": 2, "month": 2, "day": 3, "interval": 3}[date.precision]
-    if date.precision == "day" and date.qualifier:
-        known = 2  # the day itself is in doubt; the month is what we know
+    if date.precision in ("day", "interval") and date.qualifier:
+        known = 2  # the days themselves are in doubt; the month is what we know
     out = {"start_date": _tl_date(date.earliest, known)}
     if date.precision in ("season", "interval"):
         out["end_date"] = _tl_date(date.latest, known)

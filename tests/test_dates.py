@@ -21,6 +21,9 @@ from archive.dates import InvalidDate, parse_date
         ("2020-09-21/2020-10-02", "21 September – 2 October 2020", "interval"),
         ("2019-12-30/2020-01-02", "30 December 2019 – 2 January 2020", "interval"),
         ("2019", "2019", "year"),
+        ("2019-12-28~/2019-12-31~", "c. 28–31 December 2019", "interval, approximate"),
+        ("2019-12-28?/2019-12-31?", "28–31 December 2019 (uncertain)", "interval, uncertain"),
+        ("2019-12~/2020-01~", "c. December 2019 – c. January 2020", "interval, approximate"),
     ],
 )
 def test_date_in_words_with_precision(edtf, words, precision):
@@ -57,7 +60,17 @@ def test_order_of_imprecise_dates():
 
 
 @pytest.mark.parametrize(
-    "bad", ["2019-13", "2019-02-30", "yesterday", "", "2019-12-28/2019-01-01", "2019/"]
+    "bad",
+    [
+        "2019-13",
+        "2019-02-30",
+        "yesterday",
+        "",
+        "2019-12-28/2019-01-01",
+        "2019/",
+        "2019-12-28~/2019-12-31",  # one end approximate, the other not: no words say that
+        "2019-12-28~/2019-12-31?",
+    ],
 )
 def test_invalid_dates_are_refused(bad):
     with pytest.raises(InvalidDate):
