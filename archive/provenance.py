@@ -6,7 +6,9 @@ by pages, the JSON API, citations and exports.
 
 The relation comes from the source's own ``via`` ("as reported in", "first reported by",
 "press release"); without one, the source is where the words were published ("published in
-the Fixture Gazette", "published by FCPC"). Newspapers and other news outlets take "the" in
+the Fixture Gazette", "published by FCPC"). A ``see_also`` entry with a ``via`` of its own
+("first reported by") is another publication that carried the same words, said after the
+source. Newspapers and other news outlets take "the" in
 running prose unless their name has its own ("The Independent"); citations name them bare.
 """
 
@@ -38,6 +40,26 @@ def and_list(names: tuple[str, ...]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
+def _via(source: dict) -> str | None:
+    return " ".join(str(source.get("via") or "").split()) or None
+
+
+def carried_phrase(source: dict, news: Collection[str] = ()) -> str | None:
+    """ "as reported in the Lancashire Telegraph, c. 28–31 December 2019" for one source."""
+    publisher = source.get("publisher")
+    if not publisher:
+        return None
+    name, via = prose_name(publisher, news), _via(source)
+    if via and via.split()[-1] in ("in", "by"):
+        phrase = f"{via} {name}"
+    elif via:
+        phrase = f"{name} ({via})"
+    else:
+        phrase = f"published {'in' if name != publisher else 'by'} {name}"
+    published = source.get("published")
+    return f"{phrase}, {parse_date(published).in_words()}" if published else phrase
+
+
 @dataclass(frozen=True)
 class Provenance:
     said_by: tuple[str, ...]
@@ -45,10 +67,13 @@ class Provenance:
     date: ArchiveDate
     source: dict
     kind: str = "statement"
+    # Other publications that carried the same words ("first reported by The Independent"):
+    # the entries of see_also whose via says how.
+    also: tuple[dict, ...] = ()
 
     @property
     def via(self) -> str | None:
-        return " ".join(str(self.source.get("via") or "").split()) or None
+        return _via(self.source)
 
     @property
     def published(self) -> ArchiveDate | None:
@@ -57,17 +82,11 @@ class Provenance:
 
     def carried(self, news: Collection[str] = ()) -> str | None:
         """ "as reported in the Lancashire Telegraph, c. December 2019"."""
-        publisher = self.source.get("publisher")
-        if not publisher:
-            return None
-        name, via = prose_name(publisher, news), self.via
-        if via and via.split()[-1] in ("in", "by"):
-            phrase = f"{via} {name}"
-        elif via:
-            phrase = f"{name} ({via})"
-        else:
-            phrase = f"published {'in' if name != publisher else 'by'} {name}"
-        return f"{phrase}, {self.published.in_words()}" if self.published else phrase
+        return carried_phrase(self.source, news)
+
+    def also_carried(self, news: Collection[str] = ()) -> list[str]:
+        """["first reported by The Independent, 28 December 2019"]."""
+        return [phrase for item in self.also if (phrase := carried_phrase(item, news))]
 
     def said(self) -> str | None:
         """ "said by Fixture Police and Fixture County Council, c. December 2019"."""
@@ -81,7 +100,8 @@ class Provenance:
 
     def sentence(self, news: Collection[str] = ()) -> str:
         """Both parts, joined: "said by X, c. December 2019; as reported in the Y, …"."""
-        return "; ".join(part for part in (self.said(), self.carried(news)) if part)
+        parts = (self.said(), self.carried(news), *self.also_carried(news))
+        return "; ".join(part for part in parts if part)
 
     def as_dict(self, news: Collection[str] = ()) -> dict:
         url = self.source.get("url")
@@ -90,6 +110,7 @@ class Provenance:
             "speaker": self.speaker,
             "said": self.said(),
             "carried": self.carried(news),
+            "also_carried": self.also_carried(news),
             "sentence": self.sentence(news),
             "reported": bool(self.via and self.via.split()[-1] in ("in", "by")),
             "source_url": url,
@@ -106,4 +127,9 @@ def provenance_of(meta: dict, names: dict[str, str]) -> Provenance:
         date=parse_date(meta["date"]),
         source=meta.get("source") or {},
         kind=meta.get("kind") or "statement",
+        also=tuple(
+            item
+            for item in meta.get("see_also") or []
+            if isinstance(item, dict) and _via(item) and _via(item).split()[-1] in ("in", "by")
+        ),
     )

@@ -66,3 +66,34 @@ def test_captures_are_the_internet_archives_list_for_the_address():
         "https://web.archive.org/web/*/https://example.org/a?b=1"
     )
     assert captures_url(None) is None
+
+
+def test_words_another_publication_carried_first_are_said_after_the_source():
+    meta = {
+        "kind": "statement",
+        "date": "2019-12~",
+        "organisations": ["o0"],
+        "source": {
+            "title": "A title",
+            "publisher": "Fixture Gazette",
+            "via": "as reported in",
+            "published": "2019-12-28~/2019-12-31~",
+        },
+        "see_also": [
+            {"title": "Unrelated", "publisher": "Fixture Daily"},  # no via: not a carrier
+            {
+                "title": "First",
+                "publisher": "The Fixture Independent",
+                "via": "first reported by",
+                "published": "2019-12-28",
+            },
+        ],
+    }
+    provenance = provenance_of(meta, {"o0": "Fixture Office"})
+    assert provenance.sentence(NEWS) == (
+        "said by Fixture Office, c. December 2019; as reported in the Fixture Gazette,"
+        " c. 28–31 December 2019; first reported by The Fixture Independent, 28 December 2019"
+    )
+    assert provenance.as_dict(NEWS)["also_carried"] == [
+        "first reported by The Fixture Independent, 28 December 2019"
+    ]
