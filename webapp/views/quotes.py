@@ -13,19 +13,24 @@ cheap 304, and the answer changes exactly when the standing or the date can have
 from __future__ import annotations
 
 import datetime as dt
+import re
 
-from flask import Blueprint, abort, jsonify, request, url_for
+from flask import Blueprint, abort, jsonify, redirect, request, url_for
 
+from archive.queries import get_document
+from archive.quote_words import chosen_span
 from archive.quotes import BadRange, Withdrawn, get_quote, parse_range, resolve
 
 from ..citing import document_context, quote_data
 from ..hosts import absolute
-from ..twin import Page, archive, twin_route
+from ..quote_page import chosen_style, page_extras
+from ..twin import API_PREFIX, Page, archive, twin_route, wants_json
 from . import quotes_api  # noqa: F401  (describes these endpoints in the OpenAPI document)
 
 bp = Blueprint("quotes", __name__)
 
 QUOTE_CACHE = "public, max-age=300"
+OFFSET = re.compile(r"^\d{1,9}$")
 bp.add_app_template_global(document_context, "cite_context")
 
 
@@ -40,6 +45,8 @@ def quote(doc_id: str, number: int, span: str) -> Page:
     with archive().session() as session:
         found = get_quote(session, doc_id, number, start, end)
         data = quote_data(found, accessed)
+        if not wants_json():  # the JSON twin stays as it was
+            data |= page_extras(found, data["citations"], request.args.get("style"))
     standing = found.standing
     etag = "-".join(
         [
@@ -48,9 +55,32 @@ def quote(doc_id: str, number: int, span: str) -> Page:
             f"now{standing.current_version}",
             "w" if standing.withdrawn else "p",
             accessed.isoformat(),
+            chosen_style(request.args.get("style"))[0],
         ]
     )
     return Page("quote.html", data, headers={"Cache-Control": QUOTE_CACHE}, etag=etag)
+
+
+@bp.get("/documents/<doc_id>/v<int:number>/q")
+@bp.get(API_PREFIX + "/documents/<doc_id>/v<int:number>/q", endpoint="api_choose_words")
+def choose_words(doc_id: str, number: int):
+    """Send the first and last words chosen on a quote page to the permalink of their span."""
+    first, last = _offset("first", "first word"), _offset("last", "last word")
+    with archive().session() as session:
+        version = get_document(session, doc_id, number).version
+        try:
+            start, end = chosen_span(version.canonical_text, version.paragraphs, first, last)
+        except BadRange as exc:
+            abort(400, str(exc))
+    endpoint = "quotes.api_quote" if wants_json() else "quotes.quote"
+    return redirect(url_for(endpoint, doc_id=doc_id, number=number, span=f"{start}-{end}"), 303)
+
+
+def _offset(name: str, what: str) -> int:
+    value = request.args.get(name, "")
+    if not OFFSET.match(value):
+        abort(400, f"choose the {what} (parameter {name}: a character offset, like 120)")
+    return int(value)
 
 
 @bp.get("/api/v1/quotes/resolve")
