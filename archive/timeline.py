@@ -11,28 +11,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from .dates import MONTHS, SEASONS, ArchiveDate, InvalidDate, parse_date
-from .documents import KINDS
+from .dates import MONTHS, SEASONS, ArchiveDate, parse_date
+from .filters import BadFilter, TimelineFilter, parse_filter  # noqa: F401  (importable here too)
 from .models import Document, Version
 from .organisation_names import news_names
 from .provenance import provenance_of
 from .timeline_relation import hearings_start, relation_to_hearings
 
-FILTER_NAMES = ("org", "kind", "from", "to", "q")
-MAX_QUERY = 200
 QUOTE_MAX_WORDS = 30
 QUOTE_CUT_WORDS = 20
 SENTENCE_END = re.compile(r"[.!?][\"”’)]*(?=\s|$)")
-
-
-class BadFilter(ValueError):
-    """A timeline filter value the archive cannot use; the message says what to send."""
 
 
 @dataclass(frozen=True)
@@ -80,20 +73,6 @@ class Entry:
 
 
 @dataclass(frozen=True)
-class TimelineFilter:
-    org: str | None = None
-    kind: str | None = None
-    start: dt.date | None = None
-    end: dt.date | None = None
-    q: str | None = None
-    given: Mapping[str, str] = field(default_factory=dict)  # the values as sent, for URLs
-
-    @property
-    def active(self) -> bool:
-        return any((self.org, self.kind, self.start, self.end, self.q))
-
-
-@dataclass(frozen=True)
 class MonthGroup:
     label: str  # "September 2019", "Spring 2020", "2019, month not known"
     anchor: str
@@ -117,39 +96,6 @@ class Timeline:
     @property
     def entries(self) -> list[Entry]:
         return self.before + self.after
-
-
-def parse_filter(args: Mapping[str, str], org_keys: Iterable[str]) -> TimelineFilter:
-    """Check the filter parameters (org, kind, from, to, q); raise BadFilter with a clear reason."""
-    given = {name: args.get(name, "").strip() for name in FILTER_NAMES}
-    given = {name: value for name, value in given.items() if value}
-    org, kind = given.get("org"), given.get("kind")
-    orgs = set(org_keys)
-    if org is not None and org not in orgs:
-        raise BadFilter(f"unknown org {org!r}; use one of: {', '.join(sorted(orgs))}")
-    if kind is not None and kind not in KINDS:
-        raise BadFilter(f"unknown kind {kind!r}; use one of: {', '.join(KINDS)}")
-    start = _bound(given, "from").earliest if "from" in given else None
-    end = _bound(given, "to").latest if "to" in given else None
-    if start and end and end < start:
-        raise BadFilter(f"'to' ({given['to']}) is before 'from' ({given['from']})")
-    q = given.get("q")
-    if q is not None and len(q) > MAX_QUERY:
-        raise BadFilter(f"q is too long: at most {MAX_QUERY} characters")
-    return TimelineFilter(org, kind, start, end, q, given)
-
-
-def _bound(given: Mapping[str, str], name: str) -> ArchiveDate:
-    value = given[name]
-    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value, re.ASCII):
-        raise BadFilter(f"'{name}' must be a date as YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
-    try:
-        date = parse_date(value)
-    except InvalidDate:
-        date = None
-    if date is None or date.precision == "season":  # 2020-21 is EDTF spring, not a month
-        raise BadFilter(f"'{name}' is not a real date: {value!r}")
-    return date
 
 
 def words_match(q: str, *texts: str) -> bool:

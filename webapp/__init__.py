@@ -30,7 +30,7 @@ def create_app(test_config: dict | None = None, archive: Archive | None = None) 
         archive = Archive.open(app.config["ARCHIVE_ROOT"], **app.config["ARCHIVE_OVERRIDES"])
     app.extensions["archive"] = archive
 
-    from . import errors, filters, hosts, page_meta, security
+    from . import errors, filters, forms, hosts, page_meta, security
     from .views import (
         documents,
         feeds,
@@ -44,7 +44,7 @@ def create_app(test_config: dict | None = None, archive: Archive | None = None) 
     )
 
     hosts.init_app(app, archive.config)
-    for module in (errors, filters, security, page_meta):
+    for module in (errors, filters, forms, security, page_meta):
         module.init_app(app)
     views = (home, documents, organisations, timeline, quotes, search, feeds, site, openapi)
     for module in views:

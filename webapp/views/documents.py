@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, request
 
 from archive.corrections import change_note
 from archive.diff import word_diff
 from archive.documents import KINDS
+from archive.filters import BadFilter
 from archive.queries import Withdrawn, get_document, list_documents, list_organisations
 
+from ..forms import form_errors, problems_or_abort
 from ..serialise import (
     document_summary,
     organisation_data,
@@ -24,29 +26,35 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 CURRENT = "public, max-age=60"
 
 
-def _filter_value(name: str, allowed: set[str]) -> str | None:
+def _filter_value(name: str, allowed: set[str], problems: dict[str, str]) -> str | None:
+    """The value of a filter; an unknown one is left out and said in ``problems``."""
     value = request.args.get(name, "").strip() or None
     if value is not None and value not in allowed:
-        abort(400, f"unknown {name} {value!r}; use one of: {', '.join(sorted(allowed))}")
+        problems[name] = f"unknown {name} {value!r}; use one of: {', '.join(sorted(allowed))}"
+        return None
     return value
 
 
 @twin_route(bp, "/documents")
 def index() -> Page:
     """List every document in date order, filtered by organisation and kind."""
+    problems: dict[str, str] = {}
     with archive().session() as session:
         organisations = list_organisations(session)
-        org = _filter_value("org", {o.key for o in organisations})
-        kind = _filter_value("kind", set(KINDS))
+        org = _filter_value("org", {o.key for o in organisations}, problems)
+        kind = _filter_value("kind", set(KINDS), problems)
+        if problems:
+            problems_or_abort(BadFilter(problems))  # the API answers 400 at once
         documents = list_documents(session, organisation=org, kind=kind)
         data = {
+            "errors": form_errors(problems, {"org": "f-org", "kind": "f-kind"}),
             "filters": {"org": org, "kind": kind},
             "total": len(documents),
             "documents": [document_summary(d) for d in documents],
             "organisations": [organisation_data(o) for o in organisations],
             "kinds": list(KINDS),
         }
-    return Page("documents.html", data)
+    return Page("documents.html", data, status=400 if problems else 200)
 
 
 def _withdrawn_page(exc: Withdrawn) -> Page:

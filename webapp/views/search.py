@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, request, url_for
 
 from archive.documents import KINDS
+from archive.filters import BadFilter, parse_filter
 from archive.queries import list_organisations
-from archive.search import MAX_PAGE, SearchError, SearchRequest, SearchResults
-from archive.timeline import BadFilter, parse_filter
+from archive.search import MAX_PAGE, SORTS, SearchError, SearchRequest, SearchResults
 
+from ..forms import form_errors, problems_or_abort, without
 from ..serialise import document_summary, organisation_data
 from ..twin import Page, archive, twin_route
 from .openapi import _get, _param, add_paths
@@ -16,6 +17,8 @@ from .openapi import _get, _param, add_paths
 bp = Blueprint("search", __name__)
 
 PARAMS = ("q", "org", "kind", "from", "to", "sort")
+FIELD_IDS = {"q": "s-q", "org": "s-org", "kind": "s-kind", "from": "s-from", "to": "s-to",
+             "sort": "s-sort"}  # fmt: skip
 
 add_paths(
     {
@@ -54,21 +57,39 @@ def given_params() -> dict[str, str]:
     return {name: value for name, value in values.items() if value}
 
 
-def search_request(given: dict[str, str], org_keys, per_page: int = 10) -> SearchRequest:
-    """Check the parameters and make the search request; a bad one is a 400 that says why."""
+def checked_request(
+    given: dict[str, str], org_keys, per_page: int = 10, page: str | None = None
+) -> SearchRequest:
+    """Check the parameters and make the search request; raise BadFilter with every problem."""
+    problems: dict[str, str] = {}
     try:
         filters = parse_filter(
-            {k: given.get(k, "") for k in ("org", "kind", "from", "to")}, org_keys
+            {k: given[k] for k in ("org", "kind", "from", "to") if k in given}, org_keys
         )
-        page = request.args.get("page", "1").strip() or "1"
-        if not page.isascii() or not page.isdigit() or len(page) > 4:
-            raise SearchError(f"page must be a whole number between 1 and {MAX_PAGE}")
+    except BadFilter as exc:
+        problems.update(exc.problems)
+    if given.get("sort", "relevance") not in SORTS:
+        problems["sort"] = f"sort must be one of: {', '.join(SORTS)}"
+    page = (request.args.get("page", "1") if page is None else page).strip() or "1"
+    if not page.isascii() or not page.isdigit() or not 1 <= int(page[:5]) <= MAX_PAGE:
+        problems["page"] = f"page must be a whole number between 1 and {MAX_PAGE}"
+    if problems:
+        raise BadFilter(problems)
+    try:
         return SearchRequest(
             q=given.get("q", ""), org=filters.org, kind=filters.kind,
             date_from=filters.start, date_to=filters.end,
             sort=given.get("sort", "relevance"), page=int(page), per_page=per_page,
         )  # fmt: skip
-    except (BadFilter, SearchError) as exc:
+    except SearchError as exc:
+        raise BadFilter({"q": str(exc)}) from None
+
+
+def search_request(given: dict[str, str], org_keys, per_page: int = 10) -> SearchRequest:
+    """Check the parameters and make the search request; a bad one is a 400 that says why."""
+    try:
+        return checked_request(given, org_keys, per_page)
+    except BadFilter as exc:
         abort(400, str(exc))
 
 
@@ -158,12 +179,21 @@ def results_data(results: SearchResults, given: dict, organisations) -> dict:
 @twin_route(bp, "/search")
 def search() -> Page:
     """Search the archive's documents and show ranked results with snippets and facets."""
-    given = given_params()
+    given, problems = given_params(), {}
     with archive().session() as session:
         organisations = list_organisations(session)
-    search_for = search_request(given, [o.key for o in organisations])
+    org_keys = [o.key for o in organisations]
+    try:
+        search_for = checked_request(given, org_keys)
+    except BadFilter as exc:  # the page shows the form again, and what the other values find
+        problems = problems_or_abort(exc)
+        page = "1" if "page" in problems else None
+        search_for = checked_request(without(given, problems), org_keys, page=page)
     results = archive().search.search(search_for)
-    data = results_data(results, given, organisations)
+    data = results_data(results, without(given, problems), organisations)
+    data["query"] = {**data["query"], **{k: given.get(k) for k in PARAMS}}  # as the reader typed
+    data["errors"] = form_errors(problems, FIELD_IDS)
     data["organisations"] = [organisation_data(o) for o in organisations]
     data["kinds"] = list(KINDS)
-    return Page("search.html", data, headers={"Cache-Control": "no-cache"})
+    status = 400 if problems else 200
+    return Page("search.html", data, status=status, headers={"Cache-Control": "no-cache"})

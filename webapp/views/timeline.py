@@ -8,20 +8,20 @@ from werkzeug.exceptions import HTTPException
 
 from archive.dates import parse_date
 from archive.documents import KINDS
+from archive.filters import FILTER_NAMES, BadFilter, parse_filter
 from archive.queries import list_organisations
 from archive.search import MAX_PAGE, SearchRequest
 from archive.timeline import (
-    BadFilter,
     Entry,
     Timeline,
     group_entries,
     load_timeline,
-    parse_filter,
     quote_path,
 )
 from archive.timeline_export import timelinejs, to_csv, to_ics
 from archive.timeline_svg import render_svg
 
+from ..forms import form_errors, problems_or_abort, without
 from ..hosts import base_url, public_host
 from ..security import xml_params
 from ..serialise import date_data
@@ -29,6 +29,7 @@ from ..twin import Page, archive, twin_route, wants_json
 from .openapi import _get, _param, add_paths
 
 bp = Blueprint("timeline", __name__)
+FIELD_IDS = {"org": "tl-org", "kind": "tl-kind", "from": "tl-from", "to": "tl-to", "q": "tl-q"}
 
 FILTER_PARAMS = [
     _param("org", description="organisation key"),
@@ -87,15 +88,22 @@ def _matched_by(q: str | None) -> str | None:
     return "search"
 
 
-def _load() -> tuple[Timeline, list]:
+def _load(forgive: bool = False) -> tuple[Timeline, list, dict[str, str]]:
+    """The timeline as filtered. A bad filter is a 400, unless ``forgive``: then the page is
+    made without the bad values, and the problems come back for the form to show."""
+    problems: dict[str, str] = {}
     with archive().session() as session:
         organisations = list_organisations(session)
+        org_keys = [o.key for o in organisations]
         try:
-            filters = parse_filter(request.args, [o.key for o in organisations])
+            filters = parse_filter(request.args, org_keys)
         except BadFilter as exc:
-            abort(400, str(exc))
+            if not forgive:
+                abort(400, str(exc))
+            problems = problems_or_abort(exc)
+            filters = parse_filter(without(request.args.to_dict(), problems), org_keys)
         timeline = load_timeline(session, filters, _matching_ids(filters.q))
-    return timeline, organisations
+    return timeline, organisations, problems
 
 
 def entry_data(entry: Entry, number: int) -> dict:
@@ -165,10 +173,11 @@ def _export_urls(given: dict) -> dict:
 @twin_route(bp, "/timeline")
 def index() -> Page:
     """Show every dated document in order, up to the spring 2020 hearings and after."""
-    timeline, organisations = _load()
+    timeline, organisations, problems = _load(forgive=True)
     hearings = timeline.hearings
+    given = {k: request.args.get(k, "").strip() for k in FILTER_NAMES} if problems else None
     data = {
-        "filters": {k: timeline.filters.given.get(k) for k in ("org", "kind", "from", "to", "q")},
+        "filters": given or {k: timeline.filters.given.get(k) for k in FILTER_NAMES},
         "filtered": timeline.filters.active,
         "total": len(timeline.entries),
         "hearings": {
@@ -188,7 +197,8 @@ def index() -> Page:
     data["q_matched_by"] = _matched_by(timeline.filters.q)
     if not wants_json():
         data["overview_svg"] = Markup(render_svg(timeline))
-    return Page("timeline.html", data)
+        data["errors"] = form_errors(problems, FIELD_IDS)
+    return Page("timeline.html", data, status=400 if problems else 200)
 
 
 @bp.get("/timeline.json")
@@ -198,7 +208,7 @@ def export_json():
     try:
         if fmt != "timelinejs":
             abort(400, f"unknown format {fmt!r}; use format=timelinejs")
-        timeline, _ = _load()
+        timeline, _, _ = _load()
     except HTTPException as exc:  # a JSON file answers errors in JSON too
         response = jsonify({"error": {"code": "bad_request", "message": exc.description}})
         response.status_code = exc.code or 400
@@ -219,14 +229,14 @@ def _download(body, mimetype: str, filename: str):
 @bp.get("/timeline.csv")
 def export_csv():
     """Give the timeline as CSV, one row per entry."""
-    timeline, _ = _load()
+    timeline, _, _ = _load()
     return _download(to_csv(timeline, base_url()), "text/csv", "timeline.csv")
 
 
 @bp.get("/timeline.ics")
 def export_ics():
     """Give the entries dated to a day as an iCalendar file."""
-    timeline, _ = _load()
+    timeline, _, _ = _load()
     return _download(to_ics(timeline, base_url(), public_host()), "text/calendar", "timeline.ics")
 
 
@@ -234,7 +244,7 @@ def export_ics():
 @xml_params
 def export_svg():
     """Give the time-scaled overview as a standalone SVG image."""
-    timeline, _ = _load()
+    timeline, _, _ = _load()
     svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + render_svg(timeline)
     return _download(svg, "image/svg+xml", "timeline.svg")
 
