@@ -53,7 +53,7 @@ def test_document_page_numbers_paragraphs_and_shows_provenance(client):
         assert f"<dt>{label}</dt>" in html
     assert "As reported in the Lancashire Telegraph, c. December 2019" in html  # a newspaper
     assert "c. December 2019" in html
-    assert "precision: month, approximate" in html
+    assert "precision: month" not in html and "EDTF" not in html  # dates in words only
 
 
 def test_document_json_twin_carries_text_and_provenance(client):

@@ -7,6 +7,7 @@ which mixes day, month, season, year, approximate, uncertain and interval dates.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -118,10 +119,10 @@ def test_page_is_an_ordered_list_with_year_headings_and_honest_dates(client):
     assert '<ol class="tl-entries" start="1">' in html
     for _, words, relation in ORDER[:-1] + AFTER:
         assert words in html and relation in html
-    assert "(month only, approximate)" in html
-    assert "(day, uncertain)" in html
-    assert "(season only)" in html
-    assert "(span of days)" in html
+    # Dates in words only: "c. December 2019", never its precision again nor its EDTF.
+    assert "c. December 2019" in html and "(month only, approximate)" not in html
+    shown = re.sub(r"<[^>]*>", " ", html)  # the words on the page, not its attributes
+    assert "Spring 2020" in shown and "2020-21" not in shown and "EDTF" not in shown
 
 
 def test_statement_shows_opening_words_linked_to_their_quote_permalink(client):

@@ -59,24 +59,6 @@ def _matching_ids(q: str | None) -> set[str] | None:
     return found
 
 
-PRECISION_WORDS = {
-    "day": "exact day",
-    "month": "month only",
-    "season": "season only",
-    "year": "year only",
-    "interval": "span of days",
-}
-
-
-@bp.app_template_filter("tl_precision")
-def precision_words(date: dict) -> str:
-    """Say how precise a date is: "month only, approximate"."""
-    words = PRECISION_WORDS.get(date["precision"], date["precision"])
-    if date.get("qualifier"):
-        return f"{words.removeprefix('exact ')}, {date['qualifier']}"
-    return words
-
-
 @bp.app_template_filter("tl_day")
 def day_words(iso: str) -> str:
     return parse_date(iso).in_words()
