@@ -9,6 +9,7 @@ from archive.filters import BadFilter, parse_filter
 from archive.queries import list_organisations
 from archive.search import MAX_PAGE, SORTS, SearchError, SearchRequest, SearchResults
 
+from ..filters import KIND_LABELS
 from ..forms import form_errors, problems_or_abort, without
 from ..serialise import document_summary, organisation_data
 from ..twin import Page, archive, twin_route
@@ -126,7 +127,8 @@ def _facets(results: SearchResults, given: dict, labels: dict) -> dict:
     facets = {}
     for name, param in (("organisation", "org"), ("kind", "kind")):
         facets[name] = [
-            {"value": value, "label": labels.get(value, value), "count": count,
+            {"value": value, "label": labels.get(value, KIND_LABELS.get(value, value)),
+             "count": count,
              "selected": chosen[name] == value,
              "url": page_url(_endpoint(), given, **{param: value}, page=None)}
             for value, count in results.facets.get(name, {}).items()

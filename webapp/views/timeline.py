@@ -212,7 +212,9 @@ def _download(body, mimetype: str, filename: str):
 def export_csv():
     """Give the timeline as CSV, one row per entry."""
     timeline, _, _ = _load()
-    return _download(to_csv(timeline, base_url()), "text/csv", "timeline.csv")
+    # A byte order mark, so that Excel reads UTF-8 (curly quotes, accents) instead of guessing.
+    body = "\ufeff" + to_csv(timeline, base_url())
+    return _download(body, "text/csv", "timeline.csv")
 
 
 @bp.get("/timeline.ics")
