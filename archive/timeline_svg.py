@@ -4,6 +4,11 @@ One mark per entry at its true place on a 2014–2022 axis: a dot for an exact d
 month or an interval, a wide pale band for a season or a year. Approximate and uncertain dates get
 a dashed outline, so colour (the organisation) is never the only signal. Marks that would overlap
 are stacked in lanes. Each mark links to its entry (``#e-<id>``) and carries a ``<title>``.
+
+Drawn at one unit to a CSS pixel (the page scrolls it sideways on a narrow screen rather than
+shrinking it), each mark's link has an invisible target at least 24 × 24 (WCAG 2.2's target
+size), and lanes keep those targets apart. Colours are by organisation (``org_colour``), the same
+in the marks and the page's key.
 """
 
 from __future__ import annotations
@@ -15,17 +20,37 @@ from .timeline import Entry, Timeline
 from .timeline_relation import AXIS_END, AXIS_START, eras
 from .xmltext import xml_safe
 
-WIDTH, PAD = 960, 16
-HEADER, LANE, FOOTER = 30, 18, 34
-DOT_R, BAR_H, BAND_H, MIN_W, GAP = 5, 8, 12, 6, 3
+WIDTH, PAD = 800, 16
+HEADER, LANE, FOOTER = 46, 26, 34
+DOT_R, BAR_H, BAND_H, MIN_W, GAP = 5, 8, 12, 6, 1
+TARGET = 24  # the smallest target a pointer must hit, in CSS pixels
+# One colour per organisation, each at least 4.5:1 on white; other organisations take one of
+# the fallbacks by their key, so a colour never depends on what else a filtered view shows.
+ORG_COLOURS = {
+    "home-office": "#2a5a8a",
+    "lancashire-police": "#1d5c3f",
+    "lancashire-county-council": "#6b3fa0",
+    "nspcc": "#9a3412",
+    "iicsa": "#374151",
+}
+FALLBACK_COLOURS = ("#8a2a5a", "#00607a", "#6b5200", "#4a5d23")
 SPAN_DAYS = (AXIS_END - AXIS_START).days + 1
-DEFAULT_FILL = "#4a4a4a"
+DEFAULT_FILL = "#767676"  # no organisation (events): a lighter grey, 4.5:1 on white
 
 
 def x_of(day: dt.date) -> float:
     """Where a day sits on the axis (clamped to 2014–2022)."""
     day = min(max(day, AXIS_START), AXIS_END + dt.timedelta(days=1))
     return round(PAD + (day - AXIS_START).days / SPAN_DAYS * (WIDTH - 2 * PAD), 1)
+
+
+def org_colour(key: str | None) -> str:
+    """The colour of an organisation's marks (and of its swatch in the key)."""
+    if key is None:
+        return DEFAULT_FILL
+    if key in ORG_COLOURS:
+        return ORG_COLOURS[key]
+    return FALLBACK_COLOURS[sum(key.encode()) % len(FALLBACK_COLOURS)]
 
 
 def extent(entry: Entry) -> tuple[float, float]:
@@ -37,12 +62,19 @@ def extent(entry: Entry) -> tuple[float, float]:
     return x0, max(x1, x0 + MIN_W)
 
 
+def target(entry: Entry) -> tuple[float, float]:
+    """The horizontal pixels a mark's link answers on: the mark, widened to at least TARGET."""
+    left, right = extent(entry)
+    middle, half = (left + right) / 2, max(right - left, TARGET) / 2
+    return round(middle - half, 1), round(middle + half, 1)
+
+
 def assign_lanes(entries: list[Entry]) -> dict[str, int]:
     """Stack marks that would touch into lanes: each takes the first lane free at its left edge."""
     ends: list[float] = []
     lanes: dict[str, int] = {}
-    for entry in sorted(entries, key=lambda e: (extent(e)[0], e.sort_key)):
-        left, right = extent(entry)
+    for entry in sorted(entries, key=lambda e: (target(e)[0], e.sort_key)):
+        left, right = target(entry)
         lane = next((i for i, end in enumerate(ends) if end + GAP <= left), len(ends))
         if lane == len(ends):
             ends.append(right)
@@ -117,10 +149,10 @@ def _eras(svg: ET.Element, timeline: Timeline, height: int) -> None:
             group,
             "text",
             {
-                "x": str(x0 - 4 if narrow else (x0 + x1) / 2),
-                "y": "18",
+                "x": str(round((x0 + x1) / 2, 1)),
+                "y": "36" if narrow else "18",  # a narrow era's label on a line of its own
                 "font-size": "14",
-                "text-anchor": "end" if narrow else "middle",
+                "text-anchor": "middle",
                 "class": "era-label",
                 "fill": "#1b1b1b",
             },
@@ -145,14 +177,36 @@ def _mark(svg: ET.Element, entry: Entry, y: float) -> None:
     ET.SubElement(link, "title").text = " — ".join(
         part for part in (date.in_words(), entry.title, who, entry.relation) if part
     )
-    paint = {"fill": DEFAULT_FILL, "stroke": DEFAULT_FILL}
+    colour = org_colour(orgs[0].key if orgs else None)
+    paint = {"fill": colour, "stroke": colour}
     if date.qualifier:
         paint.update({"stroke-dasharray": "3 2", "fill-opacity": "0.35", "stroke-width": "1.5"})
     left, right = extent(entry)
     if date.precision == "day":
         x = (left + right) / 2
-        ET.SubElement(link, "circle", {"cx": str(x), "cy": str(y), "r": str(DOT_R), **paint})
-        return
+        circle = {"class": "shape", "cx": str(x), "cy": str(y), "r": str(DOT_R)}
+        ET.SubElement(link, "circle", {**circle, **paint})
+    else:
+        _span(link, entry, y, paint)
+    hit_left, hit_right = target(entry)
+    ET.SubElement(
+        link,
+        "rect",
+        {
+            "class": "hit",
+            "x": str(hit_left),
+            "y": str(y - TARGET / 2),
+            "width": str(round(hit_right - hit_left, 1)),
+            "height": str(TARGET),
+            "fill": "#fff",
+            "fill-opacity": "0",
+        },
+    )
+
+
+def _span(link: ET.Element, entry: Entry, y: float, paint: dict) -> None:
+    date = entry.date
+    left, right = extent(entry)
     wide = date.precision in ("season", "year")
     h = BAND_H if wide else BAR_H
     if wide:
@@ -161,6 +215,7 @@ def _mark(svg: ET.Element, entry: Entry, y: float) -> None:
         link,
         "rect",
         {
+            "class": "shape",
             "x": str(left),
             "y": str(y - h / 2),
             "width": str(round(right - left, 1)),

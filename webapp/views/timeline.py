@@ -19,7 +19,7 @@ from archive.timeline import (
     quote_path,
 )
 from archive.timeline_export import timelinejs, to_csv, to_ics
-from archive.timeline_svg import render_svg
+from archive.timeline_svg import org_colour, render_svg
 
 from ..forms import form_errors, problems_or_abort, without
 from ..hosts import base_url, public_host
@@ -29,6 +29,7 @@ from ..twin import Page, archive, twin_route, wants_json
 from .openapi import _get, _param, add_paths
 
 bp = Blueprint("timeline", __name__)
+bp.add_app_template_filter(org_colour, "org_colour")
 FIELD_IDS = {"org": "tl-org", "kind": "tl-kind", "from": "tl-from", "to": "tl-to", "q": "tl-q"}
 
 FILTER_PARAMS = [
@@ -143,6 +144,15 @@ def _sections(timeline: Timeline) -> list[dict]:
     return sections
 
 
+def overview_key(timeline: Timeline) -> list[dict]:
+    """The key to the overview's colours: each organisation whose marks it draws, in order."""
+    key: dict[str | None, str] = {}
+    for entry in timeline.entries:
+        first = entry.organisations[0] if entry.organisations else None
+        key.setdefault(first.key if first else None, first.name if first else "No organisation")
+    return [{"name": name, "colour": org_colour(k)} for k, name in key.items()]
+
+
 def _export_urls(given: dict) -> dict:
     return {
         "timelinejs": url_for("timeline.export_json", format="timelinejs", **given),
@@ -179,6 +189,7 @@ def index() -> Page:
     data["q_matched_by"] = _matched_by(timeline.filters.q)
     if not wants_json():
         data["overview_svg"] = Markup(render_svg(timeline))
+        data["overview_key"] = overview_key(timeline)
         data["errors"] = form_errors(problems, FIELD_IDS)
     return Page("timeline.html", data, status=400 if problems else 200)
 
