@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from archive.citations import SITE_NAME
 
+from .downloads import download_links
 from .hosts import absolute
 from .linked_data import web_page_ld
 
@@ -35,6 +36,7 @@ def page_ld(title: str, description: str, page_type: str = "WebPage") -> Markup:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         canonical_url=canonical_url,
+        download_links=download_links,
         page_ld=page_ld,
         SITE_NAME=SITE_NAME,
         SITE_DESCRIPTION=SITE_DESCRIPTION,

@@ -10,6 +10,7 @@ from archive.documents import KINDS
 from archive.filters import BadFilter
 from archive.queries import Withdrawn, get_document, list_documents, list_organisations
 
+from ..downloads import DOCUMENT_FIELDS, csv_twin, document_row
 from ..forms import form_errors, problems_or_abort
 from ..serialise import (
     document_summary,
@@ -26,6 +27,10 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 CURRENT = "public, max-age=60"
 
 
+def _document_rows(data: dict):
+    return map(document_row, data["documents"])
+
+
 def _filter_value(name: str, allowed: set[str], problems: dict[str, str]) -> str | None:
     """The value of a filter; an unknown one is left out and said in ``problems``."""
     value = request.args.get(name, "").strip() or None
@@ -35,6 +40,7 @@ def _filter_value(name: str, allowed: set[str], problems: dict[str, str]) -> str
     return value
 
 
+@csv_twin(bp, "/documents", _document_rows, DOCUMENT_FIELDS, "documents.csv")
 @twin_route(bp, "/documents")
 def index() -> Page:
     """List every document in date order, filtered by organisation and kind."""

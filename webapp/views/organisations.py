@@ -6,12 +6,28 @@ from flask import Blueprint
 
 from archive.queries import get_organisation, list_documents, list_organisations
 
+from ..downloads import DOCUMENT_FIELDS, csv_twin, document_row
+from ..hosts import absolute
 from ..serialise import document_summary, organisation_data
 from ..twin import Page, archive, twin_route
 
 bp = Blueprint("organisations", __name__)
 
 
+ORG_FIELDS = ["key", "name", "kind", "website", "page"]
+
+
+def _document_rows(data: dict):
+    return map(document_row, data["documents"])
+
+
+def _organisation_rows(data: dict):
+    for o in data["organisations"]:
+        yield {"key": o["key"], "name": o["name"], "kind": o["kind"], "website": o["url"],
+               "page": absolute(o["page"])}  # fmt: skip
+
+
+@csv_twin(bp, "/organisations", _organisation_rows, ORG_FIELDS, "organisations.csv")
 @twin_route(bp, "/organisations")
 def index() -> Page:
     """List the organisations the archive follows."""
@@ -20,6 +36,7 @@ def index() -> Page:
     return Page("organisations.html", data)
 
 
+@csv_twin(bp, "/organisations/<key>", _document_rows, DOCUMENT_FIELDS, "organisation.csv")
 @twin_route(bp, "/organisations/<key>")
 def organisation(key: str) -> Page:
     """Show one organisation and its documents, earliest first."""

@@ -9,8 +9,10 @@ from archive.filters import BadFilter, parse_filter
 from archive.queries import list_organisations
 from archive.search import MAX_PAGE, SORTS, SearchError, SearchRequest, SearchResults
 
+from ..downloads import DOCUMENT_FIELDS, csv_twin, document_row
 from ..filters import KIND_LABELS
 from ..forms import form_errors, problems_or_abort, without
+from ..hosts import absolute
 from ..serialise import document_summary, organisation_data
 from ..twin import Page, archive, twin_route
 from .openapi import _get, _param, add_paths
@@ -178,6 +180,19 @@ def results_data(results: SearchResults, given: dict, organisations) -> dict:
     }
 
 
+RESULT_FIELDS = ["rank", *DOCUMENT_FIELDS, "score", "paragraph", "snippet", "link"]
+
+
+def _result_rows(data: dict):
+    for rank, r in enumerate(data["results"], (data["page"] - 1) * data["per_page"] + 1):
+        row = {"rank": rank, **document_row(r["document"]), "score": r["score"]}
+        row["paragraph"] = r["paragraph"] or ""
+        row["snippet"] = r["snippets"][0]["text"] if r["snippets"] else ""
+        row["link"] = absolute(r["link"])
+        yield row
+
+
+@csv_twin(bp, "/search", _result_rows, RESULT_FIELDS, "search.csv")
 @twin_route(bp, "/search")
 def search() -> Page:
     """Search the archive's documents and show ranked results with snippets and facets."""

@@ -9,6 +9,8 @@ from archive.corrections import Correction
 from archive.corrections import corrections as list_corrections
 from archive.queries import counts, list_organisations
 
+from ..downloads import csv_twin
+from ..hosts import absolute
 from ..serialise import document_summary, organisation_data, version_summary
 from ..site_text import ABOUT, POLICY
 from ..twin import Page, archive, twin_route
@@ -72,6 +74,20 @@ def correction_data(correction: Correction) -> dict:
     }
 
 
+CORRECTION_FIELDS = ["id", "title", "version", "replaces", "archived_at", "change_note", "url"]
+
+
+def _correction_rows(data: dict):
+    for c in data["corrections"]:
+        yield {
+            "id": c["document"]["id"], "title": c["document"]["title"],
+            "version": c["version"]["number"], "replaces": c["previous_version"]["number"],
+            "archived_at": c["archived_at"], "change_note": c["change_note"] or "",
+            "url": absolute(c["version"]["url"]),
+        }  # fmt: skip
+
+
+@csv_twin(bp, "/corrections", _correction_rows, CORRECTION_FIELDS, "corrections.csv")
 @twin_route(bp, "/corrections")
 def corrections() -> Page:
     """List every correction the archive has made, newest first, with its note and diff."""
