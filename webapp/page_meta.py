@@ -37,6 +37,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         canonical_url=canonical_url,
         download_links=download_links,
+        absolute_url=absolute,
         page_ld=page_ld,
         SITE_NAME=SITE_NAME,
         SITE_DESCRIPTION=SITE_DESCRIPTION,
