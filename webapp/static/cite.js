@@ -133,6 +133,44 @@
     });
   }
 
+  var STYLE_KEY = "archive-cite-style"; // the reader's style, chosen on a quote page (cite-style.js)
+
+  function styleOrder(citations) {
+    var styles = Object.keys(citations), saved = null;
+    try { saved = window.localStorage.getItem(STYLE_KEY); } catch (e) { /* not kept */ }
+    if (styles.indexOf(saved) > 0) styles.splice(0, 0, styles.splice(styles.indexOf(saved), 1)[0]);
+    return styles;
+  }
+
+  // Copy gives only the words: the text of each numbered block the selection touches, one
+  // blank line between blocks, whatever controls (Cite links, buttons) sit between them.
+  function copiedWords(range, body) {
+    var parts = [];
+    body.querySelectorAll(".para").forEach(function (block) {
+      if (!range.intersectsNode(block)) return;
+      var part = document.createRange();
+      part.selectNodeContents(block);
+      if (range.compareBoundaryPoints(Range.START_TO_START, part) > 0) part.setStart(range.startContainer, range.startOffset);
+      if (range.compareBoundaryPoints(Range.END_TO_END, part) < 0) part.setEnd(range.endContainer, range.endOffset);
+      var text = part.toString();
+      if (text) parts.push(text);
+    });
+    return parts.join("\n\n");
+  }
+
+  function wireCopy(body) {
+    document.addEventListener("copy", function (event) {
+      var selection = window.getSelection();
+      if (!selection || selection.isCollapsed || !selection.rangeCount || !event.clipboardData) return;
+      var range = selection.getRangeAt(0);
+      if (!body.contains(range.commonAncestorContainer)) return; // reaches outside the text: as is
+      var words = copiedWords(range, body);
+      if (!words) return;
+      event.clipboardData.setData("text/plain", words);
+      event.preventDefault();
+    });
+  }
+
   function init() {
     var article = document.querySelector("article.document[data-document]");
     var body = document.getElementById("document-body");
@@ -141,9 +179,11 @@
     var doc = article.dataset.document, version = article.dataset.version;
     var button = document.getElementById("cite-button");
     var panel = document.getElementById("cite-panel");
-    var span = null, opener = null;
+    var span = null, opener = null, firstBlock = null, pending = false, dragging = false;
+    wireCopy(body);
 
-    // Put each "Cite paragraph N" link right after its paragraph (keyboard users meet it there).
+    // Put each "Cite paragraph N" link right after its paragraph (keyboard users meet it there);
+    // cite.css keeps it out of selections, and the copy handler out of the clipboard.
     document.querySelectorAll("a.cite-para[data-para]").forEach(function (link) {
       var para = document.getElementById("p" + link.dataset.para);
       if (!para) return;
@@ -154,22 +194,48 @@
     var list = document.querySelector(".cite-paragraphs");
     if (list) list.hidden = true;
 
-    function placeButton() {
+    // The selected range if it holds words of the text (and note them in span), else null.
+    function selectedRange() {
       var selection = window.getSelection();
-      if (!selection || selection.isCollapsed || !selection.rangeCount) { button.hidden = true; return; }
+      if (!selection || selection.isCollapsed || !selection.rangeCount) return null;
       var range = selection.getRangeAt(0);
-      if (!body.contains(range.commonAncestorContainer) && !range.intersectsNode(body)) { button.hidden = true; return; }
-      span = rangeToSpan(range, body);
-      if (!span) { button.hidden = true; return; }
-      var rect = range.getBoundingClientRect();
+      if (!body.contains(range.commonAncestorContainer) && !range.intersectsNode(body)) return null;
+      var found = rangeToSpan(range, body);
+      if (!found) return null;
+      span = found;
+      firstBlock = blockFor(range.startContainer) || body.querySelector(".para");
+      return range;
+    }
+
+    function placeButton() {
+      pending = false;
+      var range = panel.hidden && !dragging ? selectedRange() : null;
+      if (!range) { button.hidden = true; return; }
+      var rect = range.getBoundingClientRect(), width = document.documentElement.clientWidth;
       button.hidden = false;
+      var left = Math.max(8, Math.min(rect.left, width - button.offsetWidth - 8));
       button.style.top = (window.scrollY + rect.bottom + 6) + "px";
-      button.style.left = (window.scrollX + Math.max(rect.left, 8)) + "px";
+      button.style.left = (window.scrollX + left) + "px";
+    }
+
+    // The control follows the selection itself, however it was made (mouse, keys, a finger).
+    function schedule() {
+      if (pending) return;
+      pending = true;
+      window.requestAnimationFrame(placeButton);
+    }
+
+    function showPanel() {
+      panel.hidden = false;
+      button.hidden = true;
+      document.getElementById("cite-panel-h").focus();
     }
 
     function openPanel() {
+      selectedRange(); // the selection as it is now, not as the last frame saw it
       if (!span) return;
-      opener = document.activeElement;
+      var active = document.activeElement;
+      opener = active && active !== document.body ? active : button;
       var api = "/api/v1/documents/" + encodeURIComponent(doc) + "/v" + version + "/q/" + span.start + "-" + span.end;
       fetch(api, { headers: { Accept: "application/json" } }).then(function (r) {
         if (!r.ok) throw new Error("HTTP " + r.status);
@@ -180,26 +246,39 @@
         link.href = data.quote.permalink;
         link.textContent = data.quote.url;
         document.getElementById("cite-status").textContent = "";
-        renderStyles(document.getElementById("cite-panel-styles"), data.citations);
+        var ordered = {};
+        styleOrder(data.citations).forEach(function (style) { ordered[style] = data.citations[style]; });
+        renderStyles(document.getElementById("cite-panel-styles"), ordered);
         wireCopyButtons(panel);
-        panel.hidden = false;
-        button.hidden = true;
-        document.getElementById("cite-panel-h").focus();
+        showPanel();
       }).catch(function (error) {
         document.getElementById("cite-status").textContent = "Could not make a citation: " + error.message;
-        panel.hidden = false;
+        showPanel();
       });
     }
 
+    // Closed by Escape, by Close or by a tap or click outside; focus goes back where it was:
+    // the control that opened the panel, or, when the selection is gone, its paragraph.
     function closePanel() {
+      if (panel.hidden) return;
       panel.hidden = true;
-      if (opener && opener.focus) opener.focus();
+      placeButton();
+      var target = opener === button && button.hidden ? firstBlock : opener;
+      if (target && target.classList && target.classList.contains("para")) target.tabIndex = -1;
+      if (target && target.focus) target.focus();
     }
 
-    document.addEventListener("mouseup", function () { window.setTimeout(placeButton, 0); });
-    document.addEventListener("keyup", function (event) {
-      if (event.key === "Escape" && !panel.hidden) { closePanel(); return; }
-      if (event.shiftKey || event.key === "Shift") placeButton();
+    document.addEventListener("selectionchange", schedule);
+    // Not while a mouse button is down: the control would appear under the pointer and the
+    // drag would go on to select its text.
+    document.addEventListener("mousedown", function (event) { dragging = event.target !== button; });
+    document.addEventListener("mouseup", function () { dragging = false; schedule(); });
+    document.addEventListener("keyup", function (event) { if (event.shiftKey || event.key === "Shift") schedule(); });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && !panel.hidden) { event.preventDefault(); closePanel(); }
+    });
+    document.addEventListener("click", function (event) {
+      if (!panel.hidden && !panel.contains(event.target) && event.target !== button) closePanel();
     });
     button.addEventListener("mousedown", function (event) { event.preventDefault(); }); // keep the selection
     button.addEventListener("click", openPanel);
