@@ -17,8 +17,10 @@ from pathlib import Path
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from .build_settle import settled_ids
 from .canonical import canonical_text
 from .ledger import DocumentLedger, state_entry, version_entry, write_document_ledgers
+from .ledger_cache import LedgerScan
 from .ledger_db import adopt, conflicts, database_only, load_stored, write_database
 from .ledger_plan import RUN_BUILD, Change, pending_problems, plan_changes
 from .models import Organisation, utcnow
@@ -87,17 +89,24 @@ def run_build(
     ledgers: dict[str, DocumentLedger],
     ledger_folder: Path,
     locked: bool = False,
+    scan: LedgerScan | None = None,
 ) -> BuildReport:
-    """Bring ledger and database up to the source tree, inside the caller's transaction."""
+    """Bring ledger and database up to the source tree, inside the caller's transaction.
+
+    With a ``scan`` (a build through the stat cache, whose ``ledgers`` are the ones read in
+    full), documents whose file, ledger and database already agree are left alone, and the
+    ledgers of the others are read in full first."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
     report = BuildReport(problems=list(tree.problems))
     _sync_organisations(session, tree)
     session.flush()
-    stored = load_stored(session)
-    held = _reconcile(session, ledgers, stored, report, locked)
+    settled = _settle(session, tree, scan, report) if scan else set()
+    stored = load_stored(session, skip=settled)
+    held = _reconcile(session, ledgers, stored, report, locked, settled)
     paths = {k: s.document.source_path for k, s in stored.items() if s.document}
-    changes, report.unchanged = plan_changes(tree, ledgers, held, paths)
+    changes, unchanged = plan_changes(tree, ledgers, held | settled, paths)
+    report.unchanged = sorted(report.unchanged + unchanged)
     withdrawals = [c for c in changes if c.kind == "withdrawn"]
     if withdrawals and not tree.documents and not tree.failed_paths:
         raise NothingToBuild(
@@ -109,9 +118,29 @@ def run_build(
     else:
         _record(changes, ledgers, report)
     write_document_ledgers(ledger_folder, [ledger for ledger in ledgers.values() if ledger.dirty])
+    _write_database(session, tree, ledgers, stored, held | settled, report)
+    report.problems.sort()
+    return report
+
+
+def _settle(session, tree: SourceTree, scan: LedgerScan, report: BuildReport) -> set[str]:
+    """The documents already in agreement (counted as unchanged, or live); read the other
+    ledgers in full."""
+    settled = settled_ids(session, tree, scan.summaries)
+    for doc_id in sorted(set(scan.summaries) - settled):
+        scan.read_in_full(doc_id)
+    for doc_id in settled:
+        if scan.summaries[doc_id]["withdrawn_at"] is None:
+            report.unchanged.append(doc_id)
+            report.live.add(doc_id)
+    return settled
+
+
+def _write_database(session, tree, ledgers, stored, skip: set[str], report) -> None:
+    """Write each ledger's versions and state to the database (but those in ``skip``)."""
     own = set(report.added + report.changed + report.reinstated + report.withdrawn)
     for doc_id, ledger in sorted(ledgers.items()):
-        if doc_id in held or not ledger.trusted or ledger.latest is None:
+        if doc_id in skip or not ledger.trusted or ledger.latest is None:
             continue
         source = tree.documents.get(doc_id)
         moved = write_database(session, ledger, stored.get(doc_id), source and source.path)
@@ -119,15 +148,13 @@ def run_build(
             report.replayed.append(doc_id)
         if ledger.withdrawn_entry is None:
             report.live.add(doc_id)
-    report.problems.sort()
-    return report
 
 
-def _reconcile(session, ledgers, stored, report: BuildReport, locked: bool) -> set[str]:
+def _reconcile(session, ledgers, stored, report, locked: bool, settled: set[str]) -> set[str]:
     """Check each ledger against the database; adopt what only the database has. Returns the
     ids left alone this build (an untrusted ledger, or a conflict with the database)."""
     held = set()
-    for doc_id in sorted(set(ledgers) | set(stored)):
+    for doc_id in sorted((set(ledgers) | set(stored)) - settled):
         ledger = ledgers.setdefault(doc_id, DocumentLedger(doc_id, _ledger_display(doc_id)))
         if not ledger.trusted:
             held.add(doc_id)

@@ -13,10 +13,13 @@ from . import db
 from .build import BuildReport, NothingToBuild, run_build
 from .config import Config, load_config
 from .ledger import DocumentLedger, ledger_dir
+from .ledger_cache import scan_ledgers
 from .ledger_plan import pending_problems, plan_changes
 from .ledger_read import read_ledger
 from .organisation_names import store_names
 from .source import SourceTree, read_source
+from .source_cache import SourceChanged
+from .stat_cache import open_stat_cache
 
 
 class ArchiveError(Exception):
@@ -100,24 +103,39 @@ class Archive:
         try:
             with FileLock(str(self.config.lock_file), timeout=timeout):
                 self.migrate()
-                tree = self.read_source(progress=progress)
-                ledgers = self.read_ledger()
-                with self.transaction() as session:
-                    report = run_build(
-                        session, tree, ledgers, ledger_dir(self.config.documents_dir), locked
-                    )
-                    store_names(session, tree.organisations)  # formal names and aliases
-                for ledger in ledgers.values():
-                    report.problems += ledger.problems
-                report.problems.sort()
+                report = self._build_database(progress, locked)
                 self.search.after_build(report, reindex=reindex, progress=progress)
                 return report
         except Timeout:
             raise BuildInProgress(
                 f"another build is running (lock {self.config.lock_file}); try again when it ends"
             ) from None
-        except NothingToBuild as exc:
+        except (NothingToBuild, SourceChanged) as exc:
             raise ArchiveError(str(exc)) from None
+
+    def _build_database(self, progress: bool, locked: bool) -> BuildReport:
+        """Ledger and database; a normal build reads through the stat cache (a locked one,
+        like ``check`` and ``verify``, reads every file)."""
+        cache = None if locked else open_stat_cache(self.config)
+        tree = read_source(self.config.documents_dir, self.config.root, progress, cache)
+        scan = scan_ledgers(self.config.documents_dir, self.config.root, cache)
+        with self.transaction() as session:
+            report = run_build(
+                session,
+                tree,
+                scan.ledgers,
+                ledger_dir(self.config.documents_dir),
+                locked,
+                scan=scan if cache is not None else None,
+            )
+            store_names(session, tree.organisations)  # formal names and aliases
+        for ledger in scan.ledgers.values():
+            report.problems += ledger.problems
+        report.problems.sort()
+        if cache is not None:
+            cache.forget_unseen()
+            cache.save()
+        return report
 
     def _require_source(self) -> None:
         """Refuse to build from a missing source: it would withdraw every document."""

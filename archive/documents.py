@@ -172,13 +172,15 @@ def _check_lists(check: _Checker, data: dict) -> None:
 
 
 def load_document(
-    path: Path, display: str, organisations: set[str] | None = None
+    path: Path, display: str, organisations: set[str] | None = None, data: bytes | None = None
 ) -> tuple[SourceDocument | None, list[Problem], str | None]:
-    """Read and check one file; return the document (if valid), its problems and its id."""
+    """Read and check one file (or its ``data``, already read); return the document (if
+    valid), its problems and its id."""
+    data = path.read_bytes() if data is None else data
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + 1
         return None, [Problem(display, line, "file is not valid UTF-8")], None
     if text.startswith("\ufeff"):
         text = text[1:]

@@ -29,16 +29,32 @@ class Stored:
     versions: dict[int, tuple[str, dt.datetime]] = field(default_factory=dict)
 
 
-def load_stored(session: Session) -> dict[str, Stored]:
+def load_stored(session: Session, skip: set[str] = frozenset()) -> dict[str, Stored]:
+    """Every document's row and versions, but those in ``skip``; when most are skipped (a
+    build with little to do) only the others are loaded, a few hundred per query."""
+    ids = None
+    if skip:
+        ids = sorted(set(session.scalars(select(Document.id))) - skip)
     stored: dict[str, Stored] = {}
-    for document in session.scalars(select(Document)):
-        stored.setdefault(document.id, Stored()).document = document
-    rows = session.execute(
-        select(Version.document_id, Version.number, Version.sha256, Version.archived_at)
-    )
-    for doc_id, number, sha256, archived_at in rows:
-        stored.setdefault(doc_id, Stored()).versions[number] = (sha256, archived_at)
+    for chunk in _chunks(ids):
+        documents = select(Document)
+        rows = select(Version.document_id, Version.number, Version.sha256, Version.archived_at)
+        if chunk is not None:
+            documents = documents.where(Document.id.in_(chunk))
+            rows = rows.where(Version.document_id.in_(chunk))
+        for document in session.scalars(documents):
+            stored.setdefault(document.id, Stored()).document = document
+        for doc_id, number, sha256, archived_at in session.execute(rows):
+            stored.setdefault(doc_id, Stored()).versions[number] = (sha256, archived_at)
     return stored
+
+
+def _chunks(ids: list[str] | None, size: int = 500):
+    if ids is None:
+        yield None
+        return
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 def conflicts(ledger: DocumentLedger, stored: Stored | None) -> list[str]:

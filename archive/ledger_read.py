@@ -15,21 +15,31 @@ from .problems import Problem
 
 def read_ledger(documents_dir: Path, root: Path) -> dict[str, DocumentLedger]:
     """Every document's ledger under ``documents/ledger/``, checked (cheaply: no Markdown)."""
-    folder = ledger_dir(documents_dir)
     ledgers: dict[str, DocumentLedger] = {}
-    if not folder.is_dir():
-        return ledgers
-    for path in sorted(folder.iterdir()):
-        display = _display(path, root)
-        doc_id = path.name.removesuffix(".jsonl")
-        if not path.name.endswith(".jsonl") or not ID_PATTERN.match(doc_id):
-            if not path.name.startswith("."):
-                ledgers[path.name] = DocumentLedger(
-                    path.name, display, problems=[Problem(display, 1, "not a ledger file")]
-                )
-            continue
-        ledgers[doc_id] = read_document_ledger(path, display, doc_id)
+    for path, display, doc_id in ledger_files(documents_dir, root):
+        if doc_id is None:
+            ledgers[path.name] = not_a_ledger(path.name, display)
+        else:
+            ledgers[doc_id] = read_document_ledger(path, display, doc_id)
     return ledgers
+
+
+def ledger_files(documents_dir: Path, root: Path):
+    """``(path, display, doc_id)`` for each file in the ledger folder, in name order;
+    ``doc_id`` is None for a file that is not a ledger (hidden files are skipped)."""
+    folder = ledger_dir(documents_dir)
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.iterdir()):
+        doc_id = path.name.removesuffix(".jsonl")
+        if path.name.endswith(".jsonl") and ID_PATTERN.match(doc_id):
+            yield path, _display(path, root), doc_id
+        elif not path.name.startswith("."):
+            yield path, _display(path, root), None
+
+
+def not_a_ledger(name: str, display: str) -> DocumentLedger:
+    return DocumentLedger(name, display, problems=[Problem(display, 1, "not a ledger file")])
 
 
 def _display(path: Path, root: Path) -> str:
@@ -39,10 +49,12 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def read_document_ledger(path: Path, display: str, doc_id: str) -> DocumentLedger:
+def read_document_ledger(
+    path: Path, display: str, doc_id: str, data: bytes | None = None
+) -> DocumentLedger:
     ledger = DocumentLedger(doc_id, display)
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = (path.read_bytes() if data is None else data).decode("utf-8")
     except UnicodeDecodeError:
         ledger.problems.append(Problem(display, 1, "ledger file is not valid UTF-8"))
         return ledger

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .documents import SourceDocument, load_document
+from .documents import SourceDocument
 from .organisations import OrganisationRecord, load_organisations
 from .problems import Problem
+from .source_cache import load_cached_document
 from .source_warnings import source_warnings
+from .stat_cache import StatCache
 
 
 @dataclass
@@ -32,8 +34,14 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def read_source(documents_dir: Path, root: Path, progress: bool = False) -> SourceTree:
-    """Load every ``*.md`` under ``documents_dir``; one file's errors never stop the others."""
+def read_source(
+    documents_dir: Path, root: Path, progress: bool = False, cache: StatCache | None = None
+) -> SourceTree:
+    """Load every ``*.md`` under ``documents_dir``; one file's errors never stop the others.
+
+    With a stat ``cache`` (builds), unchanged files are known by id and hash without being
+    parsed, and no warnings are collected (they would need every file parsed).
+    """
     tree = SourceTree()
     orgs_file = documents_dir / "organisations.yaml"
     tree.organisations, tree.problems = load_organisations(orgs_file, _display(orgs_file, root))
@@ -43,7 +51,7 @@ def read_source(documents_dir: Path, root: Path, progress: bool = False) -> Sour
     claims: dict[str, list[SourceDocument]] = {}
     for path in _progress(files, progress):
         display = _display(path, root)
-        document, problems, doc_id = load_document(path, display, known)
+        document, problems, doc_id = load_cached_document(path, display, known, cache)
         if problems:
             _fail(tree, display, doc_id, problems)
         else:
@@ -56,7 +64,9 @@ def read_source(documents_dir: Path, root: Path, progress: bool = False) -> Sour
                 message = f"duplicate id {doc_id!r}: {winner.path} already has it"
                 _fail(tree, other.path, None, [Problem(other.path, other.id_line, message)])
     tree.problems.sort()
-    tree.warnings = source_warnings(tree.documents, tree.organisations, _display(orgs_file, root))
+    if cache is None:
+        orgs_display = _display(orgs_file, root)
+        tree.warnings = source_warnings(tree.documents, tree.organisations, orgs_display)
     return tree
 
 

@@ -34,7 +34,7 @@ def die(*args, **kwargs):
 
 stage = sys.argv[1]
 if stage == "reading":
-    import archive.source as source
+    import archive.source_cache as source
     original, calls = source.load_document, []
 
     def load(*args, **kwargs):

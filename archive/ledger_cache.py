@@ -1,0 +1,67 @@
+"""The ledger as a build sees it through the stat cache: a summary of each unchanged file.
+
+A trusted ledger file is summarised (its versions' numbers, hashes and archived times, its
+withdrawal, its path, its number of entries) and the summary cached with the file's stat. A
+build decides from summaries which documents need nothing (``archive/build_settle.py``) and
+reads in full only the others. Only trusted files are cached: a ledger with problems is read
+and checked in full every time, so its problems are reported every time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .ledger import DocumentLedger
+from .ledger_read import ledger_files, not_a_ledger, read_document_ledger
+from .stat_cache import StatCache, read_cached
+
+
+def summarise(ledger: DocumentLedger) -> dict:
+    """What a build needs of a trusted ledger to see that nothing is to be done."""
+    withdrawal = ledger.withdrawn_entry
+    return {
+        "entries": len(ledger.entries),
+        "versions": [[e.version, e.data["sha256"], e.data["archived_at"]] for e in ledger.versions],
+        "withdrawn_at": withdrawal.data["archived_at"] if withdrawal else None,
+        "path": ledger.path,
+    }
+
+
+@dataclass
+class LedgerScan:
+    """Ledgers read in full, and a summary of every trusted one (read or cached)."""
+
+    ledgers: dict[str, DocumentLedger] = field(default_factory=dict)
+    summaries: dict[str, dict] = field(default_factory=dict)
+    files: dict[str, tuple[Path, str]] = field(default_factory=dict)
+
+    def read_in_full(self, doc_id: str) -> DocumentLedger:
+        """The document's ledger, read and checked in full (kept for the rest of the build)."""
+        if doc_id not in self.ledgers:
+            path, display = self.files[doc_id]
+            self.ledgers[doc_id] = read_document_ledger(path, display, doc_id)
+        return self.ledgers[doc_id]
+
+
+def scan_ledgers(documents_dir: Path, root: Path, cache: StatCache | None) -> LedgerScan:
+    """Every ledger file: summarised from the cache when unchanged, else read in full."""
+    scan = LedgerScan()
+    for path, display, doc_id in ledger_files(documents_dir, root):
+        if doc_id is None:
+            scan.ledgers[path.name] = not_a_ledger(path.name, display)
+            continue
+        scan.files[doc_id] = (path, display)
+        read = read_cached(cache, path, display)
+        if read.found is not None:
+            scan.summaries[doc_id] = read.found
+            continue
+        ledger = read_document_ledger(path, display, doc_id, data=read.data)
+        scan.ledgers[doc_id] = ledger
+        if ledger.trusted:
+            scan.summaries[doc_id] = summarise(ledger)
+            if cache is not None:
+                cache.put(display, read.stat, read.sha256, scan.summaries[doc_id])
+        elif cache is not None:
+            cache.forget(display)
+    return scan
