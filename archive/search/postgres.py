@@ -14,12 +14,13 @@ from html import escape
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
+from ..organisation_names import document_names
 from . import postgres_index, postgres_rank, ranking
 from .plan import relaxed_notice, should_relax
 from .postgres_index import RANKED
 from .postgres_query import Compiler
 from .querylang import Word
-from .records import current_versions, index_differences, live_versions
+from .records import current_versions, index_differences, live_stamps
 from .types import Hit, SearchError, SearchRequest, SearchResults, Snippet
 
 FACETS = """
@@ -60,9 +61,9 @@ class PostgresBackend:
             self.rebuild(progress=progress)
             return
         with self.archive.session() as session:
-            expected = live_versions(session)
+            expected = live_stamps(session)
         with self.archive.engine.begin() as connection:
-            held = postgres_index.held_versions(connection)
+            held = postgres_index.held_stamps(connection)
             if not held:
                 self._fill(connection, None)
                 return
@@ -88,7 +89,9 @@ class PostgresBackend:
             connection.execute(text("VACUUM (ANALYZE) search.entries, search.lexemes"))
 
     def _fill(self, connection, ids) -> None:
-        postgres_index.fill(connection, ids)
+        with self.archive.session() as session:
+            names = document_names(session, ids)
+        postgres_index.fill(connection, ids, names)
 
     def close(self) -> None:
         return None

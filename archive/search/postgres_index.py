@@ -1,10 +1,13 @@
 """Keeping ``search.entries`` (migrations 0002, 0003, 0005) in step with the database.
 
-Each entry holds a stemmed tsvector weighted by field (title A, body B) for ranking, an exact
-one for phrases, prefixes and suggestions, the title and body lengths in words (BM25F), the
+Each entry holds a stemmed tsvector weighted by field (title A, body B, the names of its
+organisations C) for ranking, an exact one (title, body, names) for phrases, prefixes and
+suggestions, the title and body lengths in words (BM25F), the
 adjacent pairs of common words (``pairs``, narrowing phrases like ``"the was"``
-through a GIN index) and the version it was made from. ``search.lexemes`` counts the entries
-holding each stemmed lexeme (idf); ``search.words`` the archive's exact words (did-you-mean).
+through a GIN index), the version it was made from and a digest of its organisations' names
+(so that renaming an organisation makes its documents' entries stale). ``search.lexemes``
+counts the entries holding each stemmed lexeme (idf); ``search.words`` the archive's exact
+words (did-you-mean).
 """
 
 from __future__ import annotations
@@ -12,9 +15,13 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from .plan import COMMON_WORDS
+from .records import names_digest
 
 RANKED = "search.english_folded"
 EXACT = "search.exact"
+# Written before each organisation name and deleted from the tsvectors: the empty position it
+# leaves keeps a phrase from running from the body into a name, or from one name into the next.
+GAP = "xqgapqx"
 ENTRY_COLUMNS = f"""
     SELECT d.id, d.kind,
       COALESCE((SELECT array_agg(o.organisation_key ORDER BY o.organisation_key)
@@ -25,7 +32,8 @@ ENTRY_COLUMNS = f"""
       ARRAY(SELECT generate_series(extract(year FROM d.date_earliest)::int,
                                    extract(year FROM d.date_latest)::int)),
       setweight(to_tsvector('{RANKED}', COALESCE(v.metadata::json ->> 'title', '')), 'A')
-        || setweight(to_tsvector('{RANKED}', v.canonical_text), 'B'),
+        || setweight(to_tsvector('{RANKED}', v.canonical_text), 'B')
+        || setweight(ts_delete(to_tsvector('{RANKED}', x.names), '{GAP}'), 'C'),
       x.exact,
       to_tsvector('{EXACT}', COALESCE(v.metadata::json ->> 'speaker', '')),
       v.sha256,
@@ -33,18 +41,23 @@ ENTRY_COLUMNS = f"""
       (SELECT COALESCE(sum(array_length(positions, 1)), 0) FROM unnest(x.body)),
       ARRAY(WITH c AS (SELECT u.lexeme, p FROM unnest(x.exact) u, unnest(u.positions) p
                        WHERE u.lexeme = ANY(:common))
-            SELECT DISTINCT a.lexeme || ' ' || b.lexeme FROM c a JOIN c b ON b.p = a.p + 1)
+            SELECT DISTINCT a.lexeme || ' ' || b.lexeme FROM c a JOIN c b ON b.p = a.p + 1),
+      COALESCE(n.digest, :no_names)
     FROM documents d JOIN versions v ON v.document_id = d.id AND v.number = d.current_version
+      LEFT JOIN unnest(CAST(:name_ids AS text[]), CAST(:name_texts AS text[]),
+                       CAST(:name_digests AS text[])) AS n(id, names, digest) ON n.id = d.id
       CROSS JOIN LATERAL (
-        SELECT t.title, t.body, t.title || t.body AS exact FROM (
+        SELECT t.title, t.body, t.title || t.body || t.names AS exact, t.source AS names FROM (
           SELECT to_tsvector('{EXACT}', COALESCE(v.metadata::json ->> 'title', '')) AS title,
-                 to_tsvector('{EXACT}', v.canonical_text) AS body) t) x
+                 to_tsvector('{EXACT}', v.canonical_text) AS body,
+                 ts_delete(to_tsvector('{EXACT}', COALESCE(n.names, '')), '{GAP}') AS names,
+                 COALESCE(n.names, '') AS source) t) x
     WHERE d.withdrawn_at IS NULL
 """
 INSERT = """
     INSERT INTO search.entries (document_id, kind, org_keys, tags, date_earliest, date_latest,
                                 years, ranked, exact, speaker, version_sha256, title_len,
-                                body_len, pairs)
+                                body_len, pairs, names_digest)
 """
 UPSERT = """
     ON CONFLICT (document_id) DO UPDATE SET kind = EXCLUDED.kind, org_keys = EXCLUDED.org_keys,
@@ -52,7 +65,8 @@ UPSERT = """
       date_latest = EXCLUDED.date_latest, years = EXCLUDED.years, ranked = EXCLUDED.ranked,
       exact = EXCLUDED.exact, speaker = EXCLUDED.speaker,
       version_sha256 = EXCLUDED.version_sha256, title_len = EXCLUDED.title_len,
-      body_len = EXCLUDED.body_len, pairs = EXCLUDED.pairs
+      body_len = EXCLUDED.body_len, pairs = EXCLUDED.pairs,
+      names_digest = EXCLUDED.names_digest
 """
 WORDS = """
     INSERT INTO search.words (word, ndoc) SELECT word, ndoc FROM ts_stat({stat})
@@ -70,11 +84,21 @@ SOME = (
     "format('SELECT {column} FROM search.entries WHERE document_id = ANY(%L)',"
     " CAST(:ids AS text[]))"
 )
-HELD = "SELECT document_id, version_sha256 FROM search.entries"
+HELD = "SELECT document_id, version_sha256, names_digest FROM search.entries"
+
+
+def held_stamps(connection) -> dict[str, tuple[str | None, str | None]]:
+    """Each entry's version hash and names digest (``IndexRecord.stamp``)."""
+    return {d: (sha256, names) for d, sha256, names in connection.execute(text(HELD))}
 
 
 def held_versions(connection) -> dict[str, str | None]:
-    return dict(connection.execute(text(HELD)).all())
+    return {doc_id: stamp[0] for doc_id, stamp in held_stamps(connection).items()}
+
+
+def names_source(names) -> str:
+    """The text the names are indexed from, the gap word before each."""
+    return " ".join(f"{GAP} {name}" for name in names)
 
 
 def clear(connection) -> None:
@@ -90,10 +114,14 @@ def remove(connection, ids: list[str]) -> None:
     )
 
 
-def fill(connection, ids: list[str] | None) -> None:
-    """Index the given documents (all when None) and count their words and lexemes."""
+def fill(connection, ids: list[str] | None, names: dict[str, tuple[str, ...]]) -> None:
+    """Index the given documents (all when None), each with its organisations' ``names``
+    (``document_names``), and count their words and lexemes."""
     where = "" if ids is None else " AND d.id = ANY(:ids)"
-    params = {"ids": list(ids or []), "common": sorted(COMMON_WORDS)}
+    params = {"ids": list(ids or []), "common": sorted(COMMON_WORDS),
+              "name_ids": list(names), "no_names": names_digest(()),
+              "name_texts": [names_source(n) for n in names.values()],
+              "name_digests": [names_digest(n) for n in names.values()]}  # fmt: skip
     connection.execute(text(INSERT + ENTRY_COLUMNS + where + UPSERT), params)
     if ids is None:
         connection.execute(text("DELETE FROM search.words"))

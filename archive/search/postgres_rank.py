@@ -89,6 +89,7 @@ def _document_count(connection, term: RankTerm) -> int:
     return int(connection.scalar(text(query), {"l": term.lexemes}))
 
 
+WEIGHT_FIELD = {"A": 0, "B": 1, "C": 2}  # the ranked column's weights: title, body, names
 COMMON = 0.5  # terms in more than this share of the documents do not choose candidates
 
 
@@ -123,18 +124,23 @@ def scores(connection, sql: SqlQuery, ids: list[str], averages) -> dict[str, flo
         for row in connection.execute(text(FREQUENCIES.format(column=column)), params):
             doc_id, title_len, body_len, col, lexeme, positions, weights = row
             docs[doc_id]["lengths"] = (title_len, body_len)
-            docs[doc_id]["lexemes"][(col, lexeme)] = _by_field(positions, weights, title_len, col)
+            lengths = (title_len, body_len)
+            docs[doc_id]["lexemes"][(col, lexeme)] = _by_field(positions, weights, lengths, col)
     return {doc_id: _score(sql.terms, docs[doc_id], averages) for doc_id in ids}
 
 
-def _by_field(positions, weights, title_len: int, column: str) -> tuple[list[int], list[int]]:
-    """Split a lexeme's positions into title and body ones (weight A, or before the body in
-    the unweighted exact column)."""
-    title, body = [], []
+def _by_field(positions, weights, lengths, column: str) -> tuple[list[int], ...]:
+    """Split a lexeme's positions into title, body and names ones: by weight (A, B, C) in the
+    ranked column, by place in the exact one (title, then body, then names)."""
+    found: tuple[list[int], ...] = ([], [], [])
+    title_len, body_len = lengths
     for position, weight in zip(positions or (), weights or (), strict=False):
-        in_title = weight == "A" if column == "ranked" else position <= title_len
-        (title if in_title else body).append(position)
-    return title, body
+        if column == "ranked":
+            index = WEIGHT_FIELD.get(weight, 1)
+        else:
+            index = 0 if position <= title_len else 1 if position <= title_len + body_len else 2
+        found[index].append(position)
+    return found
 
 
 def _score(terms: list[RankTerm], doc: dict, averages) -> float:
@@ -144,14 +150,16 @@ def _score(terms: list[RankTerm], doc: dict, averages) -> float:
     body_norm = ranking.normaliser(body_len, averages[1], params.body_b)
     total, per_field = 0.0, ([], [])
     for term in terms:
-        title, body = [], []
-        for (column, lexeme), (t, b) in doc["lexemes"].items():
+        title, body, names = [], [], []
+        for (column, lexeme), (t, b, n) in doc["lexemes"].items():
             if column == term.column and (
                 lexeme in term.lexemes or (term.prefix and lexeme.startswith(term.prefix))
             ):
                 title += t
                 body += b
+                names += n
         x = params.title_weight * len(title) / title_norm + len(body) / body_norm
+        x += params.names_weight * len(names)  # names_b is 0: no length is stored
         total += term.idf * ranking.saturate(x, params.k1)
         per_field[0].append(sorted(title))
         per_field[1].append(sorted(body))

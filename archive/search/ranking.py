@@ -1,4 +1,5 @@
-"""The ranking both backends compute: BM25F over title and body, plus a term-proximity boost.
+"""The ranking both backends compute: BM25F over title, body and the names of the document's
+organisations, plus a term-proximity boost.
 
 BM25F (Robertson, Zaragoza & Taylor 2004) combines a term's frequencies in the fields *before*
 saturating them, each weighted and normalised by that field's length:
@@ -7,7 +8,7 @@ saturating them, each weighted and normalised by that field's length:
     score = Σ_t  idf(t) · x(d) · (k1 + 1) / (x(d) + k1)
 
 with idf(t) = ln(1 + (N − df + 0.5) / (df + 0.5)) over documents (a stem's df counts every
-document holding any of its forms in either field). The proximity boost is BM25TP (Rasolofo
+document holding any of its forms in any field). The proximity boost is BM25TP (Rasolofo
 & Savoy 2003): pairs of query terms within ``window`` words of each other add 1/distance² to
 both, and each term's sum is saturated like a frequency and weighted by min(1, idf).
 
@@ -28,6 +29,8 @@ class Params:
     title_weight: float = 2.5
     title_b: float = 0.4
     body_b: float = 0.75
+    names_weight: float = 0.5  # the names of the document's organisations (``orgname``)
+    names_b: float = 0.0  # a few short names: their length says nothing (PostgreSQL assumes 0)
     proximity: float = 0.0  # weight of the BM25TP boost; off: it did not help on our judged sets
     window: int = 5  # words apart, at most, for two terms to count as near
     rerank: int = 30  # how many of the best BM25F documents the boost may reorder
@@ -35,6 +38,15 @@ class Params:
 
 
 PARAMS = Params()
+
+
+def field_weights(params: Params) -> tuple[tuple[str, float, float], ...]:
+    """Each field's name, weight and length normalisation ``b``."""
+    return (
+        ("title", params.title_weight, params.title_b),
+        ("body", 1.0, params.body_b),
+        ("orgname", params.names_weight, params.names_b),
+    )
 
 
 def idf(df: int, count: int) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Document, Version, document_organisations
+from ..organisation_names import document_names, index_text
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,16 @@ class IndexRecord:
     earliest: dt.date
     latest: dt.date
     sha256: str = ""  # the version indexed, so a stale entry can be found
+    names: tuple[str, ...] = ()  # every name of every organisation it names (low weight)
+
+    @property
+    def names_text(self) -> str:
+        return index_text(self.names)
+
+    @property
+    def stamp(self) -> tuple[str, str]:
+        """What the index records of this entry, to find it stale: version and names."""
+        return (self.sha256, names_digest(self.names))
 
     @property
     def years(self) -> list[int]:
@@ -63,6 +75,7 @@ def iter_records(session: Session, ids: Iterable[str] | None = None) -> Iterator
     """Yield the index records of the given documents (all when ``ids`` is None)."""
     ids = None if ids is None else sorted(set(ids))
     organisations = _organisations(session, ids)
+    names = document_names(session, ids)
     for doc_id, kind, earliest, latest, text, meta, sha256 in _current_rows(session, ids):
         yield IndexRecord(
             id=doc_id,
@@ -75,6 +88,7 @@ def iter_records(session: Session, ids: Iterable[str] | None = None) -> Iterator
             earliest=earliest,
             latest=latest,
             sha256=sha256,
+            names=names.get(doc_id, ()),
         )
 
 
@@ -91,11 +105,26 @@ def live_versions(session: Session) -> dict[str, str]:
     return dict(session.execute(query).all())
 
 
-def index_differences(
-    expected: dict[str, str], held: dict[str, str | None]
-) -> tuple[list[str], list[str]]:
-    """Documents to (re)index, and documents to drop, for ``held`` to become ``expected``."""
-    stale = sorted(doc_id for doc_id, sha256 in expected.items() if held.get(doc_id) != sha256)
+def names_digest(names: Iterable[str]) -> str:
+    """A short digest of a document's organisation names: an entry made before one of them
+    changed in ``organisations.yaml`` is stale even though its version is not."""
+    return hashlib.sha256(index_text(names).encode("utf-8")).hexdigest()[:16]
+
+
+def live_stamps(session: Session) -> dict[str, tuple[str, str]]:
+    """What a search index must hold, entry by entry: each published document's current
+    version hash and the digest of its organisations' names (``IndexRecord.stamp``)."""
+    names = document_names(session)
+    return {
+        doc_id: (sha256, names_digest(names.get(doc_id, ())))
+        for doc_id, sha256 in live_versions(session).items()
+    }
+
+
+def index_differences(expected: dict, held: dict) -> tuple[list[str], list[str]]:
+    """Documents to (re)index, and documents to drop, for ``held`` to become ``expected``
+    (each maps a document to its version hash, or to its ``stamp``)."""
+    stale = sorted(doc_id for doc_id, value in expected.items() if held.get(doc_id) != value)
     extra = sorted(set(held) - set(expected))
     return stale, extra
 

@@ -18,7 +18,7 @@ from ..models import Document
 from . import ranking
 from .plan import relaxed_notice
 from .querylang import Word
-from .records import current_versions, index_differences, iter_records, live_versions
+from .records import current_versions, index_differences, iter_records, live_stamps
 from .snippets import SnippetMaker
 from .types import TIME_LIMIT, Hit, SearchRequest, SearchResults
 from .whoosh_index import IndexDirectory, fold
@@ -56,14 +56,14 @@ class WhooshBackend:
             self.rebuild(progress=progress)
             return
         with self.archive.session() as session:
-            stale, extra = index_differences(live_versions(session), held)
+            stale, extra = index_differences(live_stamps(session), held)
             if not stale and not extra:
                 return
             records = list(iter_records(session, stale))
         self.directory.update(records, extra)
 
     def indexed_versions(self) -> dict[str, str | None]:
-        return self.directory.held() or {}
+        return {doc_id: stamp[0] for doc_id, stamp in (self.directory.held() or {}).items()}
 
     def rebuild(self, progress: bool = False) -> None:
         with self.archive.session() as session:
@@ -179,7 +179,7 @@ class WhooshBackend:
             if not isinstance(node, Word) or node.prefix:
                 continue
             word = fold(node.text)
-            if reader.doc_frequency("body", word) or reader.doc_frequency("title", word):
+            if any(reader.doc_frequency(f, word) for f in TEXT_FIELDS):
                 continue
             best = _closest(reader, word)
             if best:
@@ -192,8 +192,9 @@ def _closest(reader, word: str) -> str | None:
     # Words sharing the first two letters only: the automaton then walks a small part of the
     # vocabulary (a full walk costs ~50 ms a field at 20,000 documents).
     prefix = 2 if len(word) > 4 else 1
-    candidates = set(reader.terms_within("body", word, 2, prefix=prefix))
-    candidates |= set(reader.terms_within("title", word, 2, prefix=prefix))
+    candidates: set = set()
+    for fieldname in TEXT_FIELDS:
+        candidates |= set(reader.terms_within(fieldname, word, 2, prefix=prefix))
     if not candidates:
         return None
     return max(candidates, key=lambda c: (-_distance(c, word), reader.doc_frequency("body", c)))

@@ -33,7 +33,7 @@ from .querylang import WORD
 from .records import IndexRecord
 
 POINTER = "CURRENT"
-FORMAT = 8  # bump when the schema or analysis changes: older generations are then rebuilt
+FORMAT = 9  # bump when the schema or analysis changes: older generations are then rebuilt
 GENERATION = re.compile(r"g\d+(-f\d+)?")
 BATCH = 2000  # documents per commit during a full rebuild
 MULTIPROCESS_FROM = 2000  # below this a second process costs more than it saves
@@ -57,8 +57,23 @@ def common_pairs(text: str) -> list[str]:
     return common_grams(words)
 
 
-def _analyzer():
-    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+class LinesTokenizer(RegexTokenizer):
+    """Words line by line, one position left empty between lines: the organisation names of
+    a document are indexed one a line, and a phrase must not span two of them."""
+
+    def __call__(self, value, positions=False, start_pos=0, **kwargs):
+        position = start_pos
+        for line in value.split("\n"):
+            last = None
+            for token in super().__call__(line, positions=positions, start_pos=position, **kwargs):
+                last = token.pos if positions else None
+                yield token
+            if last is not None:
+                position = last + 2
+
+
+def _analyzer(tokenizer=RegexTokenizer):
+    return tokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
 
 
 def make_schema() -> fields.Schema:
@@ -66,8 +81,10 @@ def make_schema() -> fields.Schema:
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         version=fields.STORED,  # the version's SHA-256: which entries a crash left stale
+        names=fields.STORED,  # digest of its organisations' names: stale when one changes
         title=fields.TEXT(analyzer=text, phrase=True),  # weights: archive.search.ranking
         body=fields.TEXT(analyzer=text, phrase=True),
+        orgname=fields.TEXT(analyzer=_analyzer(LinesTokenizer), phrase=True),
         pairs=fields.KEYWORD(commas=True, scorable=True),  # "the was,is the,…"
         org=fields.KEYWORD(lowercase=True),
         kind=fields.ID(sortable=True),
@@ -88,9 +105,15 @@ def whoosh_fields(record: IndexRecord) -> dict:
     return {
         "id": record.id,
         "version": record.sha256,
+        "names": record.stamp[1],
         "title": record.title,
         "body": record.body,
-        "pairs": ",".join(common_pairs(record.title) + common_pairs(record.body)),
+        "orgname": record.names_text,
+        "pairs": ",".join(
+            common_pairs(record.title)
+            + common_pairs(record.body)
+            + [p for name in record.names for p in common_pairs(name)]
+        ),
         "org": " ".join(record.organisations),
         "kind": record.kind,
         "tag": " ".join(record.tags),
@@ -129,14 +152,18 @@ class IndexDirectory:
             return None
         return index.open_dir(str(self.path / name))
 
-    def held(self) -> dict[str, str] | None:
-        """Each indexed document's version hash, or None when there is no index yet."""
+    def held(self) -> dict[str, tuple] | None:
+        """Each indexed document's stamp (version hash, names digest; ``IndexRecord.stamp``),
+        or None when there is no index yet."""
         ix = self.open_current()
         if ix is None:
             return None
         try:
             with ix.searcher() as searcher:
-                return {f["id"]: f.get("version") for f in searcher.all_stored_fields()}
+                return {
+                    f["id"]: (f.get("version"), f.get("names"))
+                    for f in searcher.all_stored_fields()
+                }
         finally:
             ix.close()
 

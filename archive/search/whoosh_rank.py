@@ -18,7 +18,7 @@ from . import ranking
 from .plan import Plan, should_relax
 from .querylang import Phrase
 from .whoosh_index import day_number
-from .whoosh_terms import TEXT_FIELDS, Gatherer, Term
+from .whoosh_terms import Gatherer, Term
 
 
 class Deadline:
@@ -54,8 +54,7 @@ class Corpus:
         self.count = len(table["kind"])
         self.live = self.count - len(self.deleted)
         self.inverse = {}
-        for name, weight, b in (("title", params.title_weight, params.title_b),
-                                ("body", 1.0, params.body_b)):  # fmt: skip
+        for name, weight, b in ranking.field_weights(params):
             lengths = table[f"len:{name}"]
             average = (sum(lengths) / self.count) if self.count else 0.0
             self.inverse[name] = [weight / ranking.normaliser(n, average, b) for n in lengths]
@@ -167,14 +166,8 @@ def maxscore(terms, docs, k, corpus: Corpus, params, deadline) -> tuple[dict, bo
     for index, term in enumerate(order):
         if deadline.passed():
             return scores, True
-        title, body = term.tf.get("title", {}), term.tf.get("body", {})
         targets = candidates if candidates is not None else (docs & term.docs)
-        inverse_title, inverse_body = corpus.inverse["title"], corpus.inverse["body"]
-        weight, k1p = term.idf, k1 + 1.0
-        for d in targets:
-            x = title.get(d, 0.0) * inverse_title[d] + body.get(d, 0.0) * inverse_body[d]
-            if x:
-                scores[d] = scores.get(d, 0.0) + weight * x * k1p / (x + k1)
+        _add_scores(scores, term, targets, corpus, k1)
         if len(scores) >= k:
             threshold = heapq.nlargest(k, scores.values())[-1]
             if threshold > remaining[index]:
@@ -183,16 +176,30 @@ def maxscore(terms, docs, k, corpus: Corpus, params, deadline) -> tuple[dict, bo
     return scores, False
 
 
+def _add_scores(scores: dict, term: Term, targets, corpus: Corpus, k1: float) -> None:
+    """Add one term's BM25F contribution to the score of each of ``targets``."""
+    title, body = term.tf.get("title", {}), term.tf.get("body", {})
+    names = term.tf.get("orgname")
+    inverse_title, inverse_body = corpus.inverse["title"], corpus.inverse["body"]
+    inverse_names = corpus.inverse["orgname"]
+    weight, k1p = term.idf, k1 + 1.0
+    for d in targets:
+        x = title.get(d, 0.0) * inverse_title[d] + body.get(d, 0.0) * inverse_body[d]
+        if names:  # few documents: most terms have none
+            x += names.get(d, 0.0) * inverse_names[d]
+        if x:
+            scores[d] = scores.get(d, 0.0) + weight * x * k1p / (x + k1)
+
+
 def _closeness(terms: list[Term], docnum: int, corpus: Corpus) -> float:
     words = [t for t in terms if t.postings]
     if len(words) < 2:
         return 0.0
     idfs = [t.idf for t in words]
     bonus = 0.0
-    for fieldname in TEXT_FIELDS:
+    for fieldname, weight, _ in ranking.field_weights(ranking.PARAMS):
         positions = [t.positions(fieldname, docnum) for t in words]
         inverse = corpus.inverse[fieldname][docnum]
-        weight = ranking.PARAMS.title_weight if fieldname == "title" else 1.0
         bonus += ranking.proximity(positions, idfs, weight / inverse)
     return bonus
 

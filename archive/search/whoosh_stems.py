@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from .whoosh_index import ranked_term
 
-FIELDS = ("title", "body")
+FIELDS = ("title", "body", "orgname")
 MAX_FORMS = 64
 
 

@@ -18,7 +18,7 @@ from .types import MAX_EXPANSIONS
 from .whoosh_index import fold, ranked_term
 from .whoosh_postings import Posting, read_posting
 
-TEXT_FIELDS = ("title", "body")
+TEXT_FIELDS = ("title", "body", "orgname")  # orgname: its organisations' names
 HOT_WORDS = 48  # common words' posting lists kept per searcher (a few MiB each at 20,000 docs)
 
 
@@ -136,7 +136,8 @@ class Gatherer:
     def _phrase(self, folded: list[str], fields) -> dict[int, list[int]]:
         grams = common_grams(folded) if fields == TEXT_FIELDS else []
         if " ".join(folded) in grams:  # two common words: one posting list
-            return {d: [0, int(n)] for d, n in self.posting("pairs", " ".join(folded)).tf.items()}
+            pairs = self.posting("pairs", " ".join(folded)).tf.items()
+            return {d: [0, int(n), 0] for d, n in pairs}  # counted as the body's
         candidates = self._candidates(folded, grams, fields)
         found: dict[int, list[int]] = {}
         if not candidates:
