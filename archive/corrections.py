@@ -43,12 +43,32 @@ class Correction:
         return word_diff(self.previous.canonical_text, self.version.canonical_text)
 
     def metadata_changes(self) -> list[dict]:
-        before, after = self.previous.meta, self.version.meta
+        """Each changed field, nested ones by path ("source.url", "see_also[2].published"),
+        so that a reader sees the one value that changed, not two whole mappings."""
+        before, after = _flatten(self.previous.meta), _flatten(self.version.meta)
         return [
             {"field": k, "before": before.get(k), "after": after.get(k)}
             for k in sorted(set(before) | set(after))
             if before.get(k) != after.get(k) and k != "change_note"
         ]
+
+
+def _flatten(value: object, path: str = "") -> dict[str, object]:
+    """Front matter as path → value: mappings by key, lists of mappings by position (from 1),
+    lists of plain values (tags) as one comma-separated value."""
+    if isinstance(value, dict):
+        flat: dict[str, object] = {}
+        for key, item in value.items():
+            flat.update(_flatten(item, f"{path}.{key}" if path else str(key)))
+        return flat
+    if isinstance(value, list) and any(isinstance(item, dict | list) for item in value):
+        flat = {}
+        for number, item in enumerate(value, 1):
+            flat.update(_flatten(item, f"{path}[{number}]"))
+        return flat
+    if isinstance(value, list):
+        return {path: ", ".join(str(item) for item in value)}
+    return {path: value}
 
 
 def corrections(session: Session, limit: int | None = None) -> list[Correction]:

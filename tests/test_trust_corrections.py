@@ -31,7 +31,7 @@ def test_the_corrections_page_lists_each_correction_with_its_note_and_diff(
     assert item.xpath(".//a[contains(@href, '/v2')]") and item.xpath(".//a[contains(@href, '/v1')]")
     changed = [li.text_content() for li in item.xpath(".//ul[@class='meta-changes']/li")]
     assert changed == [
-        "organisations: ['fixture-police', 'fixture-council'] → ['fixture-police']"
+        "organisations: fixture-police, fixture-council → fixture-police"
     ]  # the note itself is not listed as a metadata change
 
 
