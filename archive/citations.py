@@ -21,7 +21,7 @@ from .citable import Citable
 from .citation_formats import bibtex, ris
 from .citation_styles import PROSE, SITE_NAME
 from .dates import parse_date
-from .organisation_names import news_for, version_names
+from .organisation_names import definite_names_for, version_names
 from .provenance import provenance_of
 
 STYLES = {
@@ -130,7 +130,7 @@ def citable_for(
     key = f"{document.id}-v{version.number}" if versioned else document.id
     if quote is not None and paragraphs:
         key = url.rsplit("/documents/", 1)[-1].replace("/", "-")
-    carried = provenance_of(meta, names).carried(news_for(version))
+    carried = provenance_of(meta, names).carried(definite_names_for(version))
     return Citable(
         key=key,
         title=meta["title"],

@@ -16,8 +16,13 @@ from sqlalchemy.orm import Session, object_session
 
 from .models import Organisation, document_organisations
 from .organisations import OrganisationRecord
+from .provenance import ProseNames
 
 NEWS_KINDS = ("newspaper", "magazine", "news agency", "broadcaster")
+# Bodies whose name takes "the" in running prose ("said by the Home Office", "published by
+# the NSPCC"), beside news outlets ("the Lancashire Telegraph"); police forces and councils
+# named after their area do not ("said by Lancashire Police").
+THE_KINDS = (*NEWS_KINDS, "government department", "public inquiry", "charity")
 
 
 def store_names(session: Session, records: Mapping[str, OrganisationRecord]) -> None:
@@ -56,20 +61,26 @@ def index_text(names: Iterable[str]) -> str:
     return "\n".join(names)
 
 
-def news_names(session: Session) -> frozenset[str]:
-    """Every name of the newspapers and other news outlets (folded), for running prose."""
-    return frozenset(
-        name.casefold()
-        for org in session.scalars(select(Organisation))
-        if any(kind in (org.kind or "").lower() for kind in NEWS_KINDS)
-        for name in org.names
-    )
+def definite_names(session: Session) -> ProseNames:
+    """Every name (folded) of the organisations that take "the" in running prose: news
+    outlets, government departments, public inquiries and charities (``THE_KINDS``)."""
+    organisations = list(session.scalars(select(Organisation)))
+
+    def named(kinds: tuple[str, ...]) -> set[str]:
+        return {
+            name.casefold()
+            for org in organisations
+            if any(kind in (org.kind or "").lower() for kind in kinds)
+            for name in org.names
+        }
+
+    return ProseNames(named(THE_KINDS), named(NEWS_KINDS))
 
 
-def news_for(version) -> frozenset[str]:
-    """``news_names`` of the session ``version`` was loaded in (none without a session)."""
+def definite_names_for(version) -> ProseNames:
+    """``definite_names`` of the session ``version`` was loaded in (none without a session)."""
     session = object_session(version)
-    return news_names(session) if session is not None else frozenset()
+    return definite_names(session) if session is not None else ProseNames()
 
 
 def organisations_named(version, known=()) -> dict[str, Organisation]:

@@ -28,8 +28,25 @@ def captures_url(url: str | None) -> str | None:
     return CAPTURES + url if url else None
 
 
+class ProseNames(frozenset):
+    """The names (folded) that take "the" in running prose; ``news`` holds those of news
+    outlets, which publish *in* ("published in the Lancashire Telegraph", "published by the
+    NSPCC"). A plain set of names is read as news outlets' names."""
+
+    news: frozenset[str]
+
+    def __new__(cls, definite=(), news=()):
+        names = super().__new__(cls, frozenset(definite) | frozenset(news))
+        names.news = frozenset(news)
+        return names
+
+
+def _is_news(name: str, names: Collection[str]) -> bool:
+    return name.casefold() in getattr(names, "news", names)
+
+
 def prose_name(publisher: str, news: Collection[str] = ()) -> str:
-    """ "the Lancashire Telegraph" for a news outlet, else the name as it is."""
+    """ "the Lancashire Telegraph", "the Home Office"; else the name as it is."""
     if publisher.casefold() in news and not publisher.lower().startswith("the "):
         return f"the {publisher}"
     return publisher
@@ -55,7 +72,7 @@ def carried_phrase(source: dict, news: Collection[str] = ()) -> str | None:
     elif via:
         phrase = f"{name} ({via})"
     else:
-        phrase = f"published {'in' if name != publisher else 'by'} {name}"
+        phrase = f"published {'in' if _is_news(publisher, news) else 'by'} {name}"
     published = source.get("published")
     return f"{phrase}, {parse_date(published).in_words()}" if published else phrase
 
@@ -88,19 +105,22 @@ class Provenance:
         """["first reported by The Independent, 28 December 2019"]."""
         return [phrase for item in self.also if (phrase := carried_phrase(item, news))]
 
-    def said(self) -> str | None:
+    def said(self, news: Collection[str] = ()) -> str | None:
         """ "said by Fixture Police and Fixture County Council, c. December 2019"."""
         if not self.said_by or self.kind == "event":  # an event is not anyone's words
             return None
         if self.kind in SPOKEN:
-            return f"said by {and_list(self.said_by)}, {self.date.in_words()}"
+            return f"said by {and_list(self._named(news))}, {self.date.in_words()}"
         if self.source.get("publisher") in self.said_by:
             return None  # "published by FCPC" says it all
-        return f"by {and_list(self.said_by)}, {self.date.in_words()}"
+        return f"by {and_list(self._named(news))}, {self.date.in_words()}"
+
+    def _named(self, news: Collection[str]) -> tuple[str, ...]:
+        return tuple(prose_name(name, news) for name in self.said_by)
 
     def sentence(self, news: Collection[str] = ()) -> str:
         """Both parts, joined: "said by X, c. December 2019; as reported in the Y, …"."""
-        parts = (self.said(), self.carried(news), *self.also_carried(news))
+        parts = (self.said(news), self.carried(news), *self.also_carried(news))
         return "; ".join(part for part in parts if part)
 
     def as_dict(self, news: Collection[str] = ()) -> dict:
@@ -108,7 +128,7 @@ class Provenance:
         return {
             "said_by": list(self.said_by),
             "speaker": self.speaker,
-            "said": self.said(),
+            "said": self.said(news),
             "carried": self.carried(news),
             "also_carried": self.also_carried(news),
             "sentence": self.sentence(news),

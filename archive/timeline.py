@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from .dates import MONTHS, SEASONS, ArchiveDate, parse_date
 from .filters import BadFilter, TimelineFilter, parse_filter  # noqa: F401  (importable here too)
 from .models import Document, Version
-from .organisation_names import news_names
+from .organisation_names import definite_names
 from .provenance import provenance_of
 from .timeline_relation import hearings_start, relation_to_hearings
 
@@ -123,7 +123,7 @@ def load_timeline(
         )
         .where(Document.withdrawn_at.is_(None))
     ).all()
-    news = news_names(session)
+    news = definite_names(session)
     entries = sorted((_entry(d, v, news) for d, v in rows), key=lambda e: e.sort_key)
     texts = {v.document_id: v.canonical_text for _, v in rows}
     hearings = next((e for e in entries if e.milestone), None)

@@ -97,3 +97,30 @@ def test_words_another_publication_carried_first_are_said_after_the_source():
     assert provenance.as_dict(NEWS)["also_carried"] == [
         "first reported by The Fixture Independent, 28 December 2019"
     ]
+
+
+def test_departments_take_the_and_publish_by_papers_publish_in():
+    from archive.provenance import ProseNames
+
+    names = ProseNames(definite={"fixture office"}, news={"fixture gazette"})
+    statement = {
+        "kind": "statement",
+        "date": "2019-12~",
+        "organisations": ["o0"],
+        "source": {"title": "T", "publisher": "Fixture Gazette", "via": "as reported in"},
+    }
+    assert provenance_of(statement, {"o0": "Fixture Office"}).sentence(names) == (
+        "said by the Fixture Office, c. December 2019; as reported in the Fixture Gazette"
+    )
+    report = {
+        **statement,
+        "kind": "report",
+        "source": {"title": "T", "publisher": "Fixture Office"},
+    }
+    assert provenance_of(report, {"o0": "Fixture Office"}).sentence(names) == (
+        "published by the Fixture Office"
+    )
+    police = {**statement, "source": {"title": "T", "publisher": "Fixture Gazette"}}
+    assert provenance_of(police, {"o0": "Fixture Police"}).sentence(names) == (
+        "said by Fixture Police, c. December 2019; published in the Fixture Gazette"
+    )

@@ -9,7 +9,7 @@ from archive.corrections import change_note
 from archive.dates import parse_date
 from archive.ledger import short_hash
 from archive.models import Document, Organisation, Version
-from archive.organisation_names import news_for, organisations_named
+from archive.organisation_names import definite_names_for, organisations_named
 from archive.provenance import captures_url, provenance_of
 from archive.queries import DocumentView
 
@@ -121,7 +121,7 @@ def provenance_data(document: Document, version: Version) -> dict:
     """Who said it, when, and where it was published or reported (archive/provenance.py)."""
     named = organisations_named(version, document.organisations)
     names = {key: org.name for key, org in named.items()}
-    return provenance_of(version.meta, names).as_dict(news_for(version))
+    return provenance_of(version.meta, names).as_dict(definite_names_for(version))
 
 
 def version_data(view: DocumentView) -> dict:
