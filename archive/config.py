@@ -13,6 +13,9 @@ class Config:
 
     root: Path
     database_url: str = ""
+    # A read replica for pages and search (``ARCHIVE_READ_DATABASE_URL``); builds, imports and
+    # migrations always write to ``database_url``, the primary. Empty: read the primary too.
+    read_database_url: str = ""
     search_backend: str = "whoosh"
     # Where the site is published (``https://archive.example.org``): absolute URLs start here.
     base_url: str = ""
@@ -53,9 +56,13 @@ def load_config(root: str | Path | None = None, **overrides) -> Config:
     backend = overrides.pop("search_backend", "") or os.environ.get("ARCHIVE_SEARCH_BACKEND", "")
     if not backend:
         backend = "postgres" if database_url.startswith("postgresql") else "whoosh"
+    read_url = overrides.pop("read_database_url", None)
+    if read_url is None:
+        read_url = os.environ.get("ARCHIVE_READ_DATABASE_URL", "").strip()
     config = Config(
         root=root_path,
         database_url=database_url,
+        read_database_url=read_url,
         search_backend=backend,
         base_url=os.environ.get("ARCHIVE_BASE_URL", "").strip(),
         trusted_hosts=_names(os.environ.get("ARCHIVE_TRUSTED_HOSTS", "")),

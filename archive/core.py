@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from . import db
 from .build import BuildReport, NothingToBuild, run_build
 from .config import Config, load_config
 from .ledger import DocumentLedger, ledger_dir
-from .ledger_cache import scan_ledgers
+from .ledger_cache import remember_written, scan_ledgers
 from .ledger_plan import pending_problems, plan_changes
 from .ledger_read import read_ledger
 from .organisation_names import store_names
@@ -33,12 +34,28 @@ class BuildInProgress(ArchiveError):
 class Archive:
     """An archive root: its editorial source, its database and its search index."""
 
-    def __init__(self, config: Config):
+    def __init__(self, config: Config, primary: bool = True):
         self.config = config
+        self.primary = primary  # False: a read replica, for pages and search only
 
     @classmethod
     def open(cls, root: str | Path | None = None, **overrides) -> Archive:
         return cls(load_config(root, **overrides))
+
+    def reader(self) -> Archive:
+        """The archive as pages and search read it: over the read replica when one is
+        configured (``ARCHIVE_READ_DATABASE_URL``), else this archive itself."""
+        url = self.config.read_database_url
+        if not url or url == self.config.database_url:
+            return self
+        if "reader" not in self.__dict__:
+            config = replace(self.config, database_url=url, read_database_url="")
+            self.__dict__["reader"] = Archive(config, primary=False)
+        return self.__dict__["reader"]
+
+    def _require_primary(self, what: str) -> None:
+        if not self.primary:
+            raise ArchiveError(f"{what} writes to the primary database, not to a read replica")
 
     @cached_property
     def engine(self) -> Engine:
@@ -64,6 +81,7 @@ class Archive:
         return db.transaction(self.write_sessions)
 
     def migrate(self) -> None:
+        self._require_primary("migrating")
         db.migrate(self.engine)
 
     def read_source(self, progress: bool = False) -> SourceTree:
@@ -133,6 +151,10 @@ class Archive:
             report.problems += ledger.problems
         report.problems.sort()
         if cache is not None:
+            written = [report.added, report.changed, report.reinstated, report.withdrawn]
+            ids = {doc_id for listed in [*written, report.adopted] for doc_id in listed}
+            folder = ledger_dir(self.config.documents_dir)
+            remember_written(cache, folder, [scan.ledgers[doc_id] for doc_id in sorted(ids)])
             cache.forget_unseen()
             cache.save()
         return report
@@ -167,6 +189,8 @@ class Archive:
         return open_backend(self)
 
     def close(self) -> None:
+        if "reader" in self.__dict__:
+            self.__dict__.pop("reader").close()
         if "search" in self.__dict__:
             self.search.close()
         if "write_sessions" in self.__dict__ and self.write_sessions is not self.sessions:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .ledger import DocumentLedger
 from .ledger_read import ledger_files, not_a_ledger, read_document_ledger
-from .stat_cache import StatCache, read_cached
+from .stat_cache import Stat, StatCache, read_cached, sha256_bytes
 
 
 def summarise(ledger: DocumentLedger) -> dict:
@@ -65,3 +65,15 @@ def scan_ledgers(documents_dir: Path, root: Path, cache: StatCache | None) -> Le
         elif cache is not None:
             cache.forget(display)
     return scan
+
+
+def remember_written(cache: StatCache, folder: Path, ledgers: list[DocumentLedger]) -> None:
+    """Cache the ledger files this build wrote, from what it wrote: they are racy (just
+    written), so the next build hashes them once, without parsing, before trusting them."""
+    for ledger in ledgers:
+        if not ledger.trusted:
+            continue
+        data = "".join(entry.line + "\n" for entry in ledger.entries).encode("utf-8")
+        path = folder / f"{ledger.doc_id}.jsonl"
+        cache.put(ledger.display, Stat.of(path.stat()), sha256_bytes(data), summarise(ledger))
+        cache.seen.add(ledger.display)

@@ -28,6 +28,7 @@ def create_app(test_config: dict | None = None, archive: Archive | None = None) 
     app.json.ensure_ascii = False
     if archive is None:
         archive = Archive.open(app.config["ARCHIVE_ROOT"], **app.config["ARCHIVE_OVERRIDES"])
+    archive = archive.reader()  # pages and search read the replica when there is one
     app.extensions["archive"] = archive
 
     from . import errors, filters, forms, hosts, page_meta, security

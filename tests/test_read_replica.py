@@ -1,0 +1,88 @@
+"""A read replica (``ARCHIVE_READ_DATABASE_URL``): pages and search read it; builds write the
+primary. Two real databases built from the same ledger stand for a primary and its replica; a
+marker written to the replica alone shows which one a page read."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select, update
+
+from archive.config import load_config
+from archive.core import Archive, ArchiveError
+from archive.models import Document, Version
+from webapp import create_app
+
+from .conftest import NO_PG, PG_URL, _fresh_postgres, skip_unless_available
+
+MARKER = "Only the replica has this title"
+
+
+@pytest.fixture
+def replica_url(database_url, tmp_path):
+    """A second database of the same kind as the primary."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'replica.sqlite3'}"
+    else:
+        if not PG_URL:
+            skip_unless_available(NO_PG)
+        yield from _fresh_postgres()
+
+
+@pytest.fixture
+def primary_and_replica(archive_root, database_url, replica_url, make_archive):
+    """The corpus built into both; the replica's copy of one document retitled."""
+    for url in (database_url, replica_url):
+        assert not make_archive(archive_root, url).build().problems
+    replica = make_archive(archive_root, replica_url)
+    with replica.transaction() as session:
+        doc_id = session.scalars(select(Document.id).order_by(Document.id)).first()
+        session.execute(update(Document).where(Document.id == doc_id).values(title=MARKER))
+    archive = make_archive(archive_root, database_url, read_database_url=replica_url)
+    return archive, doc_id
+
+
+def test_the_read_url_comes_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("ARCHIVE_READ_DATABASE_URL", "postgresql+psycopg://reader@/archive")
+    config = load_config(tmp_path)
+    assert config.read_database_url == "postgresql+psycopg://reader@/archive"
+    assert config.database_url.startswith("sqlite:///")  # builds still write the primary
+    monkeypatch.delenv("ARCHIVE_READ_DATABASE_URL")
+    assert load_config(tmp_path).read_database_url == ""
+
+
+def test_pages_and_search_read_the_replica(primary_and_replica):
+    archive, doc_id = primary_and_replica
+    client = create_app({"TESTING": True}, archive=archive).test_client()
+    assert MARKER in client.get("/documents").get_data(as_text=True)
+    listed = client.get("/api/v1/documents").get_json()["documents"]
+    assert {d["id"]: d["title"] for d in listed}[doc_id] == MARKER
+    hits = client.get(f"/api/v1/search?q=id:{doc_id}").get_json()
+    assert hits is not None  # search answers from the replica's engine without error
+    with archive.session() as session:  # the primary never saw the marker
+        assert session.get(Document, doc_id).title != MARKER
+
+
+def test_builds_write_the_primary_only(primary_and_replica, archive_root):
+    archive, doc_id = primary_and_replica
+    path = next(
+        p for p in (archive_root / "documents").glob("*.md") if f"id: {doc_id}\n" in p.read_text()
+    )
+    path.write_text(path.read_text(encoding="utf-8") + "\nA paragraph added later.\n", "utf-8")
+    assert archive.build().changed == [doc_id]
+    reader = archive.reader()
+    assert reader is not archive and not reader.primary
+
+    def numbers(opened: Archive) -> list[int]:
+        with opened.session() as session:
+            query = select(Version.number).where(Version.document_id == doc_id)
+            return sorted(session.scalars(query))
+
+    assert numbers(archive)[-1] == numbers(reader)[-1] + 1
+    with pytest.raises(ArchiveError, match="read replica"):
+        reader.build()
+
+
+def test_without_a_read_url_pages_read_the_primary(sqlite_archive):
+    assert sqlite_archive.reader() is sqlite_archive
+    app = create_app({"TESTING": True}, archive=sqlite_archive)
+    assert app.extensions["archive"] is sqlite_archive
