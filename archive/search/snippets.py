@@ -12,7 +12,8 @@ from html import escape
 
 from .querylang import WORD, Phrase, Word
 from .types import Snippet
-from .whoosh_index import fold, ranked_term
+from .whoosh_analysis import fold
+from .whoosh_index import ranked_term
 
 BEFORE = 12  # words of context before the first match
 LENGTH = 40  # words in a snippet

@@ -21,7 +21,8 @@ from .querylang import Word
 from .records import current_versions, index_differences, iter_records, live_stamps
 from .snippets import SnippetMaker
 from .types import TIME_LIMIT, Hit, SearchRequest, SearchResults
-from .whoosh_index import IndexDirectory, fold
+from .whoosh_analysis import fold
+from .whoosh_index import IndexDirectory
 from .whoosh_postings import DocTable
 from .whoosh_rank import Corpus, Deadline, evaluate
 from .whoosh_stems import StemForms

@@ -23,14 +23,13 @@ from pathlib import Path
 
 from filelock import FileLock
 from whoosh import fields, index
-from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.columns import VarBytesColumn
 from whoosh.lang.porter import stem
-from whoosh.support.charset import accent_map
 
 from .plan import STOP_WORDS, common_grams
-from .querylang import WORD
 from .records import IndexRecord
+from .whoosh_analysis import FastTerms, FastText, words
 
 POINTER = "CURRENT"
 FORMAT = 9  # bump when the schema or analysis changes: older generations are then rebuilt
@@ -39,9 +38,13 @@ BATCH = 2000  # documents per commit during a full rebuild
 MULTIPROCESS_FROM = 2000  # below this a second process costs more than it saves
 
 
-def fold(word: str) -> str:
-    """Lower-case and strip accents, as the index does."""
-    return word.lower() if word.isascii() else word.lower().translate(accent_map)
+class LeanCodec(W3Codec):
+    """Whoosh's codec without the per-block field-length statistics: only Whoosh's own scorers
+    read them (block quality), and we score from the posting blocks and the per-document
+    lengths ourselves (``whoosh_postings``), so looking up every posting's document length
+    while writing (a third of the writer's time) bought nothing. Lengths are still stored."""
+
+    length_stats = False
 
 
 @lru_cache(maxsize=200_000)
@@ -53,43 +56,22 @@ def ranked_term(word: str) -> str | None:
 def common_pairs(text: str) -> list[str]:
     """The ``pairs`` field's tokens: adjacent pairs of common words, folded as the index does
     (a common word has no accents, so ASCII text needs only lower-casing)."""
-    words = WORD.findall(text.lower()) if text.isascii() else [fold(w) for w in WORD.findall(text)]
-    return common_grams(words)
-
-
-class LinesTokenizer(RegexTokenizer):
-    """Words line by line, one position left empty between lines: the organisation names of
-    a document are indexed one a line, and a phrase must not span two of them."""
-
-    def __call__(self, value, positions=False, start_pos=0, **kwargs):
-        position = start_pos
-        for line in value.split("\n"):
-            last = None
-            for token in super().__call__(line, positions=positions, start_pos=position, **kwargs):
-                last = token.pos if positions else None
-                yield token
-            if last is not None:
-                position = last + 2
-
-
-def _analyzer(tokenizer=RegexTokenizer):
-    return tokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+    return common_grams(words(text))
 
 
 def make_schema() -> fields.Schema:
-    text = _analyzer()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         version=fields.STORED,  # the version's SHA-256: which entries a crash left stale
         names=fields.STORED,  # digest of its organisations' names: stale when one changes
-        title=fields.TEXT(analyzer=text, phrase=True),  # weights: archive.search.ranking
-        body=fields.TEXT(analyzer=text, phrase=True),
-        orgname=fields.TEXT(analyzer=_analyzer(LinesTokenizer), phrase=True),
-        pairs=fields.KEYWORD(commas=True, scorable=True),  # "the was,is the,…"
+        title=FastText(),  # weights: archive.search.ranking
+        body=FastText(),
+        orgname=FastText(lines=True),  # its organisations' names, one a line
+        pairs=FastTerms(),  # ["the was", "is the", …]
         org=fields.KEYWORD(lowercase=True),
         kind=fields.ID(sortable=True),
         tag=fields.KEYWORD(lowercase=True),
-        speaker=fields.TEXT(analyzer=_analyzer(), phrase=True),
+        speaker=FastText(),
         earliest=fields.NUMERIC(int, bits=32, sortable=True),
         latest=fields.NUMERIC(int, bits=32, sortable=True),
         org_set=fields.COLUMN(VarBytesColumn()),
@@ -109,11 +91,9 @@ def whoosh_fields(record: IndexRecord) -> dict:
         "title": record.title,
         "body": record.body,
         "orgname": record.names_text,
-        "pairs": ",".join(
-            common_pairs(record.title)
-            + common_pairs(record.body)
-            + [p for name in record.names for p in common_pairs(name)]
-        ),
+        "pairs": common_pairs(record.title)
+        + common_pairs(record.body)
+        + [p for name in record.names for p in common_pairs(name)],
         "org": " ".join(record.organisations),
         "kind": record.kind,
         "tag": " ".join(record.tags),
@@ -190,13 +170,13 @@ class IndexDirectory:
         records = tqdm(records, total=count, disable=not progress, desc="Indexing", unit="doc")
         multi = count >= MULTIPROCESS_FROM
         options = {"procs": 2, "multisegment": True, "limitmb": 128} if multi else {}
-        writer = ix.writer(**options)
+        writer = ix.writer(codec=LeanCodec(), **options)
         try:
             for n, record in enumerate(records, 1):
                 writer.add_document(**whoosh_fields(record))
                 if not multi and n % BATCH == 0:
                     writer.commit()
-                    writer = ix.writer()
+                    writer = ix.writer(codec=LeanCodec())
         except BaseException:
             writer.cancel()
             raise
@@ -214,7 +194,7 @@ class IndexDirectory:
             ix = self.open_current()
             if ix is None:
                 raise FileNotFoundError("no search index yet")
-            with ix.writer(timeout=60) as writer:
+            with ix.writer(timeout=60, codec=LeanCodec()) as writer:
                 for doc_id in removed:
                     writer.delete_by_term("id", doc_id)
                 for record in records:

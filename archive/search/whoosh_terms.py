@@ -15,7 +15,8 @@ from . import ranking
 from .plan import COMMON_WORDS, STOP_WORDS, common_grams
 from .querylang import AnyOf, Filter, Phrase, Word, words_of
 from .types import MAX_EXPANSIONS
-from .whoosh_index import fold, ranked_term
+from .whoosh_analysis import fold
+from .whoosh_index import ranked_term
 from .whoosh_postings import Posting, read_posting
 
 TEXT_FIELDS = ("title", "body", "orgname")  # orgname: its organisations' names
