@@ -114,7 +114,7 @@ def test_bad_choices_are_a_clear_400(qclient, query, status, says):
         assert response.status_code == status
         assert says in response.get_data(as_text=True)
     assert qclient.get(f"/documents/{DOC}/v7/q?first=83&last=88").status_code == 404
-    assert qclient.get("/documents/NO_SUCH/v1/q?first=83&last=88").status_code == 404
+    assert qclient.get("/documents/no-such-document/v1/q?first=83&last=88").status_code == 404
 
 
 def test_the_quote_page_offers_first_and_last_word_pickers_set_to_the_quote(qclient):

@@ -14,6 +14,8 @@ from archive.quotes import Quote
 
 DEFAULT_STYLE = "oscola"
 CONTEXT_WORDS = 2  # words shown beside each choice, so that repeated words can be told apart
+NEAR = 160  # characters of context printed on each side of the quoted words (screens show all)
+LONG_QUOTE = 400  # a longer quote is not printed a second time as its styled "Quotation"
 
 
 def chosen_style(asked: str | None) -> tuple[str, str | None]:
@@ -63,12 +65,41 @@ def _labels(text: str, words: list[Word], i: int) -> dict:
     }
 
 
-def page_extras(quote: Quote, citations: dict, asked_style: str | None) -> dict:
+def context_parts(context: list[dict]) -> list[dict]:
+    """Each paragraph's context cut into the part near the quoted words and the part farther
+    off, which paper leaves out (so that a quote in a long paragraph still fits one page)."""
+    parts = []
+    for p in context:
+        before, after = p["before"], p["after"]
+        cut_before = _cut(before, len(before) - NEAR, forward=False)
+        cut_after = _cut(after, NEAR, forward=True)
+        parts.append(
+            {
+                "before_far": before[:cut_before],
+                "before_near": before[cut_before:],
+                "after_near": after[:cut_after],
+                "after_far": after[cut_after:],
+            }
+        )
+    return parts
+
+
+def _cut(text: str, at: int, forward: bool) -> int:
+    """A space near ``at`` (a word boundary), or the text's end when it is short anyway."""
+    if at <= 0 or at >= len(text):
+        return min(max(at, 0), len(text))
+    space = text.find(" ", at) if forward else text.rfind(" ", 0, at)
+    return space if space >= 0 else at
+
+
+def page_extras(quote: Quote, data: dict, asked_style: str | None) -> dict:
     """The quote page's HTML-only data."""
     style, notice = chosen_style(asked_style)
     return {
         "chosen_style": style,
         "style_notice": notice,
-        "style_order": list(citations),
+        "style_order": list(data["citations"]),
         "words": word_choices(quote),
+        "context_parts": context_parts(data["context"]),
+        "long_quote": quote.end - quote.start > LONG_QUOTE,
     }

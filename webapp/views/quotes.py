@@ -46,7 +46,7 @@ def quote(doc_id: str, number: int, span: str) -> Page:
         found = get_quote(session, doc_id, number, start, end)
         data = quote_data(found, accessed)
         if not wants_json():  # the JSON twin stays as it was
-            data |= page_extras(found, data["citations"], request.args.get("style"))
+            data |= page_extras(found, data, request.args.get("style"))
     standing = found.standing
     etag = "-".join(
         [
