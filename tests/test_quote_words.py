@@ -95,6 +95,8 @@ def test_the_form_redirects_to_the_permalink_of_the_chosen_words(qclient):
     assert response.headers["Location"] == f"/documents/{DOC}/v1/q/{first}-{last}"
     api = qclient.get(f"/api/v1/documents/{DOC}/v1/q?first={first}&last={last}")
     assert api.headers["Location"] == f"/api/v1/documents/{DOC}/v1/q/{first}-{last}"
+    paths = qclient.get("/api/v1/openapi.json").get_json()["paths"]
+    assert "303" in paths["/api/v1/documents/{doc_id}/v{number}/q"]["get"]["responses"]
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,26 @@ SPAN = _param(
     {"type": "string", "pattern": "^[0-9]+-[0-9]+$"},
 )
 
+# The quote page's first-word and last-word pickers: an answer that is only a redirect.
+CHOOSE_WORDS = _get(
+    "Words chosen by their first and last word (the quote page's pickers): a 303 redirect "
+    "to the quote of exactly those words; in either order, both must be words of version N",
+    [
+        DOC_ID,
+        NUMBER,
+        {
+            **_param("first", description="where the first word starts (code points)"),
+            "required": True,
+        },
+        {**_param("last", description="where the last word ends (code points)"), "required": True},
+    ],
+    (200, 400, 404),
+)
+CHOOSE_WORDS["get"]["responses"] = {
+    "303": {"description": "See Other: Location is the quote's address under /api/v1"},
+    **{k: v for k, v in CHOOSE_WORDS["get"]["responses"].items() if k != "200"},
+}
+
 add_paths(
     {
         "/api/v1/documents/{doc_id}/v{number}/q/{span}": _get(
@@ -20,6 +40,7 @@ add_paths(
             [DOC_ID, NUMBER, SPAN],
             (200, 400, 404),
         ),
+        "/api/v1/documents/{doc_id}/v{number}/q": CHOOSE_WORDS,
         "/api/v1/quotes/resolve": _get(
             "Turn words selected in a document's current version into their quote permalink",
             [
