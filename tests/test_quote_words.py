@@ -95,6 +95,12 @@ def test_the_form_redirects_to_the_permalink_of_the_chosen_words(qclient):
     assert response.headers["Location"] == f"/documents/{DOC}/v1/q/{first}-{last}"
     api = qclient.get(f"/api/v1/documents/{DOC}/v1/q?first={first}&last={last}")
     assert api.headers["Location"] == f"/api/v1/documents/{DOC}/v1/q/{first}-{last}"
+    styled = qclient.get(f"/documents/{DOC}/v1/q?first={first}&last={last}&style=apa")
+    assert styled.headers["Location"] == f"/documents/{DOC}/v1/q/{first}-{last}?style=apa"
+    unknown = qclient.get(f"/documents/{DOC}/v1/q?first={first}&last={last}&style=x")
+    assert unknown.headers["Location"] == f"/documents/{DOC}/v1/q/{first}-{last}"
+    page = qclient.get(f"/documents/{DOC}/v1/q/83-160?style=apa").get_data(as_text=True)
+    assert '<input type="hidden" name="style" value="apa">' in page
     paths = qclient.get("/api/v1/openapi.json").get_json()["paths"]
     assert "303" in paths["/api/v1/documents/{doc_id}/v{number}/q"]["get"]["responses"]
 

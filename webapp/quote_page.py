@@ -98,6 +98,7 @@ def page_extras(quote: Quote, data: dict, asked_style: str | None) -> dict:
     return {
         "chosen_style": style,
         "style_notice": notice,
+        "style_from_link": asked_style == style,  # kept when the reader narrows the quote
         "style_order": list(data["citations"]),
         "words": word_choices(quote),
         "context_parts": context_parts(data["context"]),

@@ -73,7 +73,10 @@ def choose_words(doc_id: str, number: int):
         except BadRange as exc:
             abort(400, str(exc))
     endpoint = "quotes.api_quote" if wants_json() else "quotes.quote"
-    return redirect(url_for(endpoint, doc_id=doc_id, number=number, span=f"{start}-{end}"), 303)
+    style = request.args.get("style")
+    extra = {"style": style} if style == chosen_style(style)[0] and not wants_json() else {}
+    path = url_for(endpoint, doc_id=doc_id, number=number, span=f"{start}-{end}", **extra)
+    return redirect(path, 303)
 
 
 def _offset(name: str, what: str) -> int:
