@@ -136,8 +136,12 @@ def main() -> None:
         root, out = Path(tmp) / "root", Path(args.keep or tmp)
         out.mkdir(parents=True, exist_ok=True)
         shutil.copytree(PROJECT / "documents", root / "documents")
-        port = args.port or _free_port()
-        server = start(root, port, Path(tmp) / "server.log")
+        port, log = args.port or _free_port(), Path(tmp) / "server.log"
+        try:
+            server = start(root, port, log)
+        except RuntimeError:
+            print(log.read_text(errors="replace")[-3000:], file=sys.stderr)
+            raise
         try:
             base = f"http://{HOST}:{port}"
             rows = {}
