@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, request, url_for
 
 from archive.documents import KINDS
-from archive.filters import BadFilter, parse_filter
+from archive.filters import DATE_FORMATS, BadFilter, parse_filter
 from archive.queries import list_organisations
 from archive.search import MAX_PAGE, SORTS, SearchError, SearchRequest, SearchResults
 
@@ -35,8 +35,8 @@ add_paths(
                 ),  # fmt: skip
                 _param("org", description="organisation key"),
                 _param("kind", description="document kind"),
-                _param("from", description="dates that can fall on or after: YYYY[-MM[-DD]]"),
-                _param("to", description="dates that can fall on or before: YYYY[-MM[-DD]]"),
+                _param("from", description=f"dates that can fall on or after: {DATE_FORMATS}"),
+                _param("to", description=f"dates that can fall on or before: {DATE_FORMATS}"),
                 _param(
                     "sort",
                     description="relevance (default) or date",

@@ -8,7 +8,8 @@ from werkzeug.exceptions import HTTPException
 
 from archive.dates import parse_date
 from archive.documents import KINDS
-from archive.filters import FILTER_NAMES, BadFilter, parse_filter
+from archive.filters import DATE_FORMATS, FILTER_NAMES, BadFilter, parse_filter
+from archive.paging import Paging, page_of_timeline
 from archive.queries import list_organisations
 from archive.search import MAX_PAGE, SearchRequest
 from archive.timeline import (
@@ -17,12 +18,14 @@ from archive.timeline import (
     group_entries,
     load_timeline,
     quote_path,
+    with_quotes,
 )
 from archive.timeline_export import timelinejs, to_csv, to_ics
 from archive.timeline_svg import org_colour, render_svg
 
 from ..forms import form_errors, problems_or_abort, without
 from ..hosts import base_url, public_host
+from ..pager import page_number, page_or_404, paging_data
 from ..security import xml_params
 from ..serialise import date_data
 from ..twin import Page, archive, twin_route, wants_json
@@ -35,12 +38,8 @@ FIELD_IDS = {"org": "tl-org", "kind": "tl-kind", "from": "tl-from", "to": "tl-to
 FILTER_PARAMS = [
     _param("org", description="organisation key"),
     _param("kind", description="statement | report | article | transcript | event"),
-    _param(
-        "from", description="entries whose date can fall on or after: YYYY, YYYY-MM or YYYY-MM-DD"
-    ),
-    _param(
-        "to", description="entries whose date can fall on or before: YYYY, YYYY-MM or YYYY-MM-DD"
-    ),
+    _param("from", description=f"entries whose date can fall on or after: {DATE_FORMATS}"),
+    _param("to", description=f"entries whose date can fall on or before: {DATE_FORMATS}"),
     _param("q", description="words that must all occur in the document"),
 ]
 
@@ -71,22 +70,37 @@ def _matched_by(q: str | None) -> str | None:
     return "search"
 
 
-def _load(forgive: bool = False) -> tuple[Timeline, list, dict[str, str]]:
-    """The timeline as filtered. A bad filter is a 400, unless ``forgive``: then the page is
-    made without the bad values, and the problems come back for the form to show."""
+def _filtered(session, forgive: bool) -> tuple:
+    """The filters asked for, the organisations, and the problems. A bad filter is a 400,
+    unless ``forgive``: then the page is made without the bad values, and the problems come
+    back for the form to show."""
     problems: dict[str, str] = {}
+    organisations = list_organisations(session)
+    org_keys = [o.key for o in organisations]
+    try:
+        filters = parse_filter(request.args, org_keys)
+    except BadFilter as exc:
+        if not forgive:
+            abort(400, str(exc))
+        problems = problems_or_abort(exc)
+        filters = parse_filter(without(request.args.to_dict(), problems), org_keys)
+    return filters, organisations, problems
+
+
+def _load(forgive: bool = False) -> tuple[Timeline, list, dict[str, str]]:
+    """The whole timeline as filtered (for the exports)."""
     with archive().session() as session:
-        organisations = list_organisations(session)
-        org_keys = [o.key for o in organisations]
-        try:
-            filters = parse_filter(request.args, org_keys)
-        except BadFilter as exc:
-            if not forgive:
-                abort(400, str(exc))
-            problems = problems_or_abort(exc)
-            filters = parse_filter(without(request.args.to_dict(), problems), org_keys)
-        timeline = load_timeline(session, filters, _matching_ids(filters.q))
-    return timeline, organisations, problems
+        filters, organisations, problems = _filtered(session, forgive)
+        return load_timeline(session, filters, _matching_ids(filters.q)), organisations, problems
+
+
+def _load_page(page: int) -> tuple[Timeline, list, dict[str, str], Paging]:
+    """One page of the timeline as filtered: only its statements' texts are read."""
+    with archive().session() as session:
+        filters, organisations, problems = _filtered(session, forgive=True)
+        timeline = load_timeline(session, filters, _matching_ids(filters.q), quotes=False)
+        timeline, paging = page_or_404(lambda: page_of_timeline(timeline, page))
+        return with_quotes(session, timeline), organisations, problems, paging
 
 
 def entry_data(entry: Entry, number: int) -> dict:
@@ -126,8 +140,8 @@ def entry_data(entry: Entry, number: int) -> dict:
     }
 
 
-def _sections(timeline: Timeline) -> list[dict]:
-    numbers = {e.id: n for n, e in enumerate(timeline.entries, 1)}
+def _sections(timeline: Timeline, first: int = 1) -> list[dict]:
+    numbers = {e.id: n for n, e in enumerate(timeline.entries, first)}
     sections = []
     for key, heading, entries in (
         ("before", "The road to the hearings", timeline.before),
@@ -164,14 +178,20 @@ def _export_urls(given: dict) -> dict:
 
 @twin_route(bp, "/timeline")
 def index() -> Page:
-    """Show every dated document in order, up to the spring 2020 hearings and after."""
-    timeline, organisations, problems = _load(forgive=True)
+    """Show every dated document in order, up to the spring 2020 hearings and after, a page
+    at a time."""
+    page_problem: dict[str, str] = {}
+    page = page_number(page_problem)
+    if page_problem:
+        problems_or_abort(BadFilter(page_problem))
+    timeline, organisations, problems, paging = _load_page(page)
+    problems.update(page_problem)
     hearings = timeline.hearings
     given = {k: request.args.get(k, "").strip() for k in FILTER_NAMES} if problems else None
     data = {
         "filters": given or {k: timeline.filters.given.get(k) for k in FILTER_NAMES},
         "filtered": timeline.filters.active,
-        "total": len(timeline.entries),
+        "total": paging.total,
         "hearings": {
             "id": hearings.id,
             "title": hearings.title,
@@ -181,10 +201,11 @@ def index() -> Page:
         }
         if hearings
         else None,
-        "sections": _sections(timeline),
+        "sections": _sections(timeline, paging.offset + 1),
         "organisations": [{"key": o.key, "name": o.name} for o in organisations],
         "kinds": list(KINDS),
         "exports": _export_urls(timeline.filters.given),
+        **paging_data(paging, timeline.filters.given),
     }
     data["q_matched_by"] = _matched_by(timeline.filters.q)
     if not wants_json():
