@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, replace
 
 from sqlalchemy import and_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from .dates import MONTHS, SEASONS, ArchiveDate, parse_date
 from .filters import BadFilter, TimelineFilter, parse_filter  # noqa: F401  (importable here too)
@@ -108,24 +108,26 @@ def load_timeline(
     session: Session,
     filters: TimelineFilter | None = None,
     matching_ids: set[str] | None = None,
+    quotes: bool = True,
 ) -> Timeline:
     """Every current document in timeline order, filtered, with its distance from the hearings.
 
     ``matching_ids``: the documents a search for ``filters.q`` found; when None, ``q`` is matched
-    word by word against each document's title and canonical text.
+    word by word against each document's title and canonical text. Without ``quotes`` no
+    canonical text is loaded (but the milestone's) and statements have no opening words yet:
+    ``with_quotes`` adds them to the entries a page shows.
     """
     filters = filters or TimelineFilter()
+    current = and_(Version.document_id == Document.id, Version.number == Document.current_version)
     rows = session.execute(
         select(Document, Version)
-        .join(
-            Version,
-            and_(Version.document_id == Document.id, Version.number == Document.current_version),
-        )
+        .join(Version, current)
         .where(Document.withdrawn_at.is_(None))
+        .options(defer(Version.canonical_text), defer(Version.markdown))
     ).all()
     news = definite_names(session)
     entries = sorted((_entry(d, v, news) for d, v in rows), key=lambda e: e.sort_key)
-    texts = {v.document_id: v.canonical_text for _, v in rows}
+    texts = _texts(session, None) if filters.q and matching_ids is None else {}
     hearings = next((e for e in entries if e.milestone), None)
     start = hearings_start(hearings.date, _milestone_text(rows, hearings)) if hearings else None
     entries = [replace(e, relation=relation_to_hearings(e, start)) for e in entries]
@@ -135,7 +137,36 @@ def load_timeline(
     if hearings and hearings.date.overlaps(filters.start, filters.end):
         before.append(hearings)
     after = [e for e in shown if e.after_hearings]
-    return Timeline(before, after, hearings, start, filters)
+    timeline = Timeline(before, after, hearings, start, filters)
+    return with_quotes(session, timeline) if quotes else timeline
+
+
+def _texts(session: Session, entries: list[Entry] | None) -> dict[str, tuple[str, list]]:
+    """The canonical text and paragraphs of the entries' versions (of every current one)."""
+    query = select(Version.document_id, Version.canonical_text, Version.paragraphs).join(
+        Document,
+        and_(Version.document_id == Document.id, Version.number == Document.current_version),
+    )
+    if entries is not None:
+        query = query.where(Version.document_id.in_([e.id for e in entries]))
+    return {doc_id: (text, paragraphs) for doc_id, text, paragraphs in session.execute(query)}
+
+
+def with_quotes(session: Session, timeline: Timeline) -> Timeline:
+    """The timeline with each statement's opening words (read in one query)."""
+    statements = [e for e in timeline.entries if e.kind == "statement" and e.quote is None]
+    texts = _texts(session, statements) if statements else {}
+
+    def quoted(entry: Entry) -> Entry:
+        if entry.id not in texts or entry.kind != "statement":
+            return entry
+        return replace(entry, quote=opening_words_of(entry.version, *texts[entry.id]))
+
+    return replace(
+        timeline,
+        before=[quoted(e) for e in timeline.before],
+        after=[quoted(e) for e in timeline.after],
+    )
 
 
 def _keep(entry: Entry, f: TimelineFilter, texts: dict, matching_ids: set[str] | None) -> bool:
@@ -148,7 +179,7 @@ def _keep(entry: Entry, f: TimelineFilter, texts: dict, matching_ids: set[str] |
     if f.q:
         if matching_ids is not None:
             return entry.id in matching_ids
-        return words_match(f.q, entry.title, texts.get(entry.id, ""))
+        return words_match(f.q, entry.title, texts.get(entry.id, ("",))[0])
     return True
 
 
@@ -164,7 +195,6 @@ def _milestone_text(rows, hearings: Entry) -> str:
 def _entry(document: Document, version: Version, news: frozenset[str] = frozenset()) -> Entry:
     meta = version.meta
     names = {o.key: o.name for o in document.organisations}
-    quote = opening_words(version) if document.kind == "statement" else None
     return Entry(
         id=document.id,
         title=meta["title"],
@@ -176,7 +206,6 @@ def _entry(document: Document, version: Version, news: frozenset[str] = frozense
         archived_at=version.archived_at,
         summary=meta.get("summary"),
         speaker=meta.get("speaker"),
-        quote=quote,
         milestone=meta.get("milestone") == "hearings",
         after_hearings=meta.get("after_hearings") is True,
         provenance=provenance_of(meta, names).sentence(news),
@@ -185,10 +214,15 @@ def _entry(document: Document, version: Version, news: frozenset[str] = frozense
 
 def opening_words(version: Version) -> Quote | None:
     """The first sentence of the first paragraph (if short), else its first twenty words."""
-    if not version.paragraphs:
+    return opening_words_of(version.number, version.canonical_text, version.paragraphs)
+
+
+def opening_words_of(number: int, canonical_text: str, paragraphs: list) -> Quote | None:
+    """``opening_words`` of version ``number``, given its canonical text and paragraphs."""
+    if not paragraphs:
         return None
-    start, end = version.paragraphs[0]
-    paragraph = version.canonical_text[start:end]
+    start, end = paragraphs[0]
+    paragraph = canonical_text[start:end]
     words = list(re.finditer(r"\S+", paragraph))
     if not words:
         return None
@@ -203,8 +237,8 @@ def opening_words(version: Version) -> Quote | None:
             cut -= 1
     lead = len(paragraph) - len(paragraph.lstrip())
     text = paragraph[lead:cut]
-    continues = start + cut < len(version.canonical_text.rstrip())
-    return Quote(version.number, start + lead, start + cut, text, continues)
+    continues = start + cut < len(canonical_text.rstrip())
+    return Quote(number, start + lead, start + cut, text, continues)
 
 
 def group_label(date: ArchiveDate) -> tuple[str, str]:

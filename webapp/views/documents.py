@@ -8,10 +8,12 @@ from archive.corrections import change_note
 from archive.diff import word_diff
 from archive.documents import KINDS
 from archive.filters import BadFilter
-from archive.queries import Withdrawn, get_document, list_documents, list_organisations
+from archive.paging import page_of_documents
+from archive.queries import Withdrawn, get_document, list_organisations
 
 from ..downloads import DOCUMENT_FIELDS, csv_twin, document_row
 from ..forms import form_errors, problems_or_abort
+from ..pager import page_number, page_or_404, paging_data
 from ..serialise import (
     document_summary,
     organisation_data,
@@ -43,22 +45,24 @@ def _filter_value(name: str, allowed: set[str], problems: dict[str, str]) -> str
 @csv_twin(bp, "/documents", _document_rows, DOCUMENT_FIELDS, "documents.csv")
 @twin_route(bp, "/documents")
 def index() -> Page:
-    """List every document in date order, filtered by organisation and kind."""
+    """List every document in date order, a page at a time, filtered by organisation and kind."""
     problems: dict[str, str] = {}
     with archive().session() as session:
         organisations = list_organisations(session)
         org = _filter_value("org", {o.key for o in organisations}, problems)
         kind = _filter_value("kind", set(KINDS), problems)
+        page = page_number(problems)
         if problems:
             problems_or_abort(BadFilter(problems))  # the API answers 400 at once
-        documents = list_documents(session, organisation=org, kind=kind)
+        documents, paging = page_or_404(lambda: page_of_documents(session, org, kind, page))
         data = {
             "errors": form_errors(problems, {"org": "f-org", "kind": "f-kind"}),
             "filters": {"org": org, "kind": kind},
-            "total": len(documents),
+            "total": paging.total,
             "documents": [document_summary(d) for d in documents],
             "organisations": [organisation_data(o) for o in organisations],
             "kinds": list(KINDS),
+            **paging_data(paging, {"org": org, "kind": kind}),
         }
     return Page("documents.html", data, status=400 if problems else 200)
 
