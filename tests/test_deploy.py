@@ -1,0 +1,100 @@
+"""The example deployment in ``deploy/``: its settings are ones the archive reads, and its web
+server command, run as the systemd unit runs it, serves pages and search from PostgreSQL alone
+(an empty archive root: a web machine keeps no files)."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import shlex
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .conftest import PROJECT, _free_port
+
+DEPLOY = PROJECT / "deploy"
+SETTINGS = set(re.findall(r"ARCHIVE_[A-Z_]+", (PROJECT / "archive" / "config.py").read_text()))
+
+
+def _unit_setting(unit: str, key: str) -> str:
+    """A systemd setting, its continuation lines joined."""
+    text = (DEPLOY / "systemd" / unit).read_text(encoding="utf-8").replace("\\\n", " ")
+    return next(line.split("=", 1)[1] for line in text.splitlines() if line.startswith(key + "="))
+
+
+def _environment_file() -> dict[str, str]:
+    lines = (DEPLOY / "systemd" / "archive.env").read_text(encoding="utf-8").splitlines()
+    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
+
+
+def test_every_setting_the_examples_give_is_one_the_archive_reads():
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text(encoding="utf-8"))
+    assert {"db", "web", "build", "proxy"} <= set(compose["services"])
+    named = set(compose["x-archive-env"]) | set(_environment_file())
+    named |= {"ARCHIVE_ROOT"}  # read by load_config too, and named in the units
+    assert named <= SETTINGS | {"ARCHIVE_ROOT"}, named - SETTINGS
+    assert compose["x-archive-env"]["ARCHIVE_SEARCH_BACKEND"] == "postgres"
+    assert _environment_file()["ARCHIVE_SEARCH_BACKEND"] == "postgres"
+    assert "ARCHIVE_READ_DATABASE_URL" in SETTINGS
+    assert _unit_setting("archive-build.service", "ExecStart").endswith("archive build")
+
+
+def _get(port: int, path: str) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def _start_web_unit(env: dict, cwd: Path) -> tuple[subprocess.Popen, int]:
+    """archive-web.service's ExecStart, with this Python's gunicorn and a free port."""
+    port = _free_port()
+    command = shlex.split(_unit_setting("archive-web.service", "ExecStart"))
+    assert command[0].endswith("/gunicorn")
+    command = [sys.executable, "-m", "gunicorn", *command[1:]]
+    command[command.index("--bind") + 1] = f"127.0.0.1:{port}"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    process = subprocess.Popen(command, env=env, cwd=cwd, start_new_session=True, **quiet)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"gunicorn exited with {process.returncode}"
+        try:
+            if _get(port, "/")[0] == 200:
+                return process, port
+        except OSError:
+            time.sleep(0.3)
+    os.killpg(process.pid, signal.SIGKILL)
+    pytest.fail("the web unit's command did not answer within 60 s")
+
+
+@pytest.mark.postgres
+def test_the_web_unit_serves_from_postgresql_with_no_files(
+    archive_root, postgres_url, make_archive, tmp_path
+):
+    assert not make_archive(archive_root, postgres_url).build().problems
+    empty = tmp_path / "web-machine"
+    empty.mkdir()
+    env = {**os.environ, **_environment_file(), "ARCHIVE_ROOT": str(empty)}
+    env.update(ARCHIVE_DATABASE_URL=postgres_url, ARCHIVE_READ_DATABASE_URL="")
+    env.update(ARCHIVE_BASE_URL="", ARCHIVE_TRUSTED_HOSTS="", PYTHONPATH=str(PROJECT))
+    process, port = _start_web_unit(env, empty)
+    try:
+        status, body = _get(port, "/api/v1/search?q=inquiry")
+        assert status == 200 and json.loads(body)["total"] > 0
+        assert _get(port, "/documents")[0] == 200
+        assert _get(port, "/timeline")[0] == 200
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+    assert sorted(p.name for p in empty.iterdir()) == []  # nothing written on the web machine
