@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from ..organisation_names import document_names
-from . import postgres_index, postgres_rank, ranking
+from . import postgres_index, postgres_rank
 from .plan import relaxed_notice, should_relax
 from .postgres_index import RANKED
 from .postgres_query import Compiler
@@ -23,14 +23,6 @@ from .querylang import Word
 from .records import current_versions, index_differences, live_stamps
 from .types import Hit, SearchError, SearchRequest, SearchResults, Snippet
 
-FACETS = """
-    WITH m AS MATERIALIZED (SELECT e.org_keys, e.kind, e.years FROM search.entries e
-                            WHERE {where})
-    SELECT 'organisation', k, count(*) FROM m, unnest(m.org_keys) k GROUP BY k
-    UNION ALL SELECT 'kind', m.kind, count(*) FROM m GROUP BY m.kind
-    UNION ALL SELECT 'year', y::text, count(*) FROM m, unnest(m.years) y GROUP BY y
-    UNION ALL SELECT 'total', '', count(*) FROM m
-"""
 BY_DATE = """
     SELECT e.document_id FROM search.entries e WHERE {where}
     ORDER BY e.date_earliest, e.document_id LIMIT :limit
@@ -125,28 +117,27 @@ class PostgresBackend:
         return results
 
     def _run(self, connection, sql, request: SearchRequest, results: SearchResults) -> list:
-        relaxed = False
-        self._count(connection, sql.where(), sql.params, results)
-        if should_relax(request.plan, results.total, request.relax):
-            relaxed, strict = True, results.total
-            self._count(connection, sql.where(relaxed=True), sql.params, results)
+        limit = request.page * request.per_page
+        matcher = postgres_rank.Matcher(connection, sql, limit)
+        if request.sort == "date" or not sql.terms:
+            matcher.depth = 0  # no candidates: ordered by date below
+        candidates = self._count(matcher, sql.where(), results)
+        relaxed = should_relax(request.plan, results.total, request.relax)
+        if relaxed:
+            strict = results.total
+            candidates = self._count(matcher, sql.where(relaxed=True), results)
             notice = relaxed_notice(strict, results.total - strict)
             if notice:
                 results.notices.append(notice)
         if not results.total:
             return []
-        where = sql.where(relaxed)
-        limit = request.page * request.per_page
-        if request.sort == "date" or not sql.terms:
-            query = text(BY_DATE.format(where=where))
-            ids = [d for (d,) in connection.execute(query, {**sql.params, "limit": limit})]
-            scored = [(d, 0.0) for d in ids]
-        else:
-            count, title_avg, body_avg = postgres_rank.prepare(connection, sql)
-            depth = max(limit, ranking.PARAMS.candidates)
-            ids = postgres_rank.candidates(connection, sql, where, depth, count)
-            found = postgres_rank.scores(connection, sql, ids, (title_avg, body_avg))
+        if matcher.depth:
+            found = postgres_rank.scores(connection, sql, candidates, matcher.averages)
             scored = sorted(found.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        else:
+            query = text(BY_DATE.format(where=sql.where(relaxed)))
+            ids = connection.execute(query, {**sql.params, "limit": limit})
+            scored = [(d, 0.0) for (d,) in ids]
         scored = scored[(request.page - 1) * request.per_page :]
         missing = self._missing(connection, sql, [d for d, _ in scored]) if relaxed else {}
         labels = [s.label for s in request.plan.soft]
@@ -156,15 +147,20 @@ class PostgresBackend:
             results.hits.append(Hit(doc_id, score, missing=lacks))
         return [d for d, _ in scored]
 
-    def _count(self, connection, where: str, params: dict, results: SearchResults) -> None:
-        results.facets, results.total = {}, 0
-        for facet, value, count in connection.execute(text(FACETS.format(where=where)), params):
+    def _count(self, matcher, where: str, results: SearchResults) -> list[str]:
+        """Total and facets of the documents ``where`` matches, and (in the same statement)
+        the candidates to rank among them."""
+        results.facets, results.total, candidates = {}, 0, []
+        for facet, value, count in matcher.match(where):
             if facet == "total":
                 results.total = count
+            elif facet == "candidate":
+                candidates.append(value)
             else:
                 results.facets.setdefault(facet, {})[value] = count
         for name, counts in results.facets.items():
             results.facets[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        return candidates
 
     def _missing(self, connection, sql, ids: list[str]) -> dict[str, list[bool]]:
         if not ids or not sql.soft:

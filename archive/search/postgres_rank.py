@@ -5,7 +5,8 @@ compressed out of line; doing that for every match is what made long queries slo
 takes two steps, both bounded by the page wanted rather than by the matches:
 
 1. *candidates*: each term's documents come from the GIN index alone (no tsvector is read),
-   and each document is scored by the idf of the terms it has; the best ``depth`` go on;
+   and each document is scored by the idf of the terms it has; the best ``depth`` go on
+   (in the same statement as the total and facets: ``Matcher``);
 2. *scores*: for those few, the query's lexemes are read from the tsvectors (frequencies per
    field from the weights, positions for the proximity boost) and BM25F is computed exactly.
 """
@@ -31,13 +32,22 @@ COUNTS = """
       (SELECT COALESCE(avg(title_len), 0) FROM search.entries),
       (SELECT COALESCE(avg(body_len), 0) FROM search.entries)
 """
-CANDIDATES = """
-    WITH allowed AS MATERIALIZED (SELECT e.document_id FROM search.entries e WHERE {where}),
-    hits (document_id, w) AS ({hits})
-    SELECT a.document_id, COALESCE(sum(h.w), 0) AS pre
-    FROM allowed a LEFT JOIN hits h USING (document_id)
-    GROUP BY a.document_id ORDER BY pre DESC, a.document_id LIMIT :depth
+MATCHED = """
+    WITH m AS MATERIALIZED (SELECT e.document_id, e.org_keys, e.kind, e.years
+                            FROM search.entries e WHERE {where}){best}
+    SELECT 'organisation', k, count(*) FROM m, unnest(m.org_keys) k GROUP BY k
+    UNION ALL SELECT 'kind', m.kind, count(*) FROM m GROUP BY m.kind
+    UNION ALL SELECT 'year', y::text, count(*) FROM m, unnest(m.years) y GROUP BY y
+    UNION ALL SELECT 'total', '', count(*) FROM m{candidates}
 """
+BEST = """,
+    hits (document_id, w) AS ({hits}),
+    best AS (SELECT m.document_id, COALESCE(sum(h.w), 0) AS pre
+             FROM m LEFT JOIN hits h USING (document_id)
+             GROUP BY m.document_id ORDER BY pre DESC, m.document_id LIMIT :depth)"""
+ANY = """,
+    best AS (SELECT m.document_id FROM m LIMIT :depth)"""
+CANDIDATES = " UNION ALL SELECT 'candidate', best.document_id, 0 FROM best"
 HIT = "SELECT e.document_id, CAST({weight} AS float8) FROM search.entries e WHERE e.{column} @@ {q}"
 FREQUENCIES = """
     SELECT e.document_id, e.title_len, e.body_len, '{column}', u.lexeme, u.positions, u.weights
@@ -93,23 +103,40 @@ WEIGHT_FIELD = {"A": 0, "B": 1, "C": 2}  # the ranked column's weights: title, b
 COMMON = 0.5  # terms in more than this share of the documents do not choose candidates
 
 
-def candidates(connection, sql: SqlQuery, where: str, depth: int, count: int) -> list[str]:
-    """The ``depth`` allowed documents with the most (idf-weighted) terms. Terms most documents
-    hold add almost nothing to a score and cost a scan of most of the index: they are left to
-    the exact scoring (a query of nothing else takes any ``depth`` allowed documents)."""
-    terms = [t for t in sql.terms if t.lexemes or t.prefix]
-    choosing = [t for t in terms if t.df <= COMMON * count]
-    if terms and not choosing:
-        query = f"SELECT e.document_id FROM search.entries e WHERE {where} LIMIT :depth"
-        return [d for (d,) in connection.execute(text(query), {**sql.params, "depth": depth})]
-    terms = choosing
-    if not terms:
-        return []
-    hits = " UNION ALL ".join(
-        HIT.format(weight=sql.bind(t.idf), column=t.column, q=t.query) for t in terms
-    )
-    query = CANDIDATES.format(where=where, hits=hits)
-    return [d for d, _ in connection.execute(text(query), {**sql.params, "depth": depth})]
+class Matcher:
+    """One statement per set of documents a search looks at (the strict matches, then perhaps
+    those with most of the words): their total and facets, and the ``depth`` candidates to
+    score among them, from one bitmap scan of the index shared by both (two statements
+    scanned it twice: the larger part of a ten-word question's time)."""
+
+    def __init__(self, connection, sql: SqlQuery, limit: int):
+        self.connection, self.sql = connection, sql
+        self.depth = max(limit, ranking.PARAMS.candidates)  # 0: no candidates wanted
+        self.averages = (0.0, 0.0)
+        self._best: str | None = None
+
+    def match(self, where: str):
+        """Rows of (facet, value, count), ``('total', '', n)`` and ``('candidate', id, 0)``."""
+        best = self._candidates() if self.depth else ""
+        query = MATCHED.format(where=where, best=best, candidates=CANDIDATES if best else "")
+        return self.connection.execute(text(query), {**self.sql.params, "depth": self.depth})
+
+    def _candidates(self) -> str:
+        """The allowed documents with the most (idf-weighted) terms, each term's documents
+        from the GIN index alone. Terms most documents hold add almost nothing to a score and
+        cost a scan of most of the index: they are left to the exact scoring (a query of
+        nothing else takes any ``depth`` allowed documents)."""
+        if self._best is None:
+            count, title_avg, body_avg = prepare(self.connection, self.sql)
+            self.averages = (title_avg, body_avg)
+            terms = [t for t in self.sql.terms if t.lexemes or t.prefix]
+            choosing = [t for t in terms if t.df <= COMMON * count]
+            hits = " UNION ALL ".join(
+                HIT.format(weight=self.sql.bind(t.idf), column=t.column, q=t.query)
+                for t in choosing
+            )
+            self._best = BEST.format(hits=hits) if hits else ANY if terms else ""
+        return self._best
 
 
 def scores(connection, sql: SqlQuery, ids: list[str], averages) -> dict[str, float]:
