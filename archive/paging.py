@@ -11,7 +11,7 @@ the same). Precision and qualifier are read from the EDTF text in SQL, so that a
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from sqlalchemy import String, case, func, literal, select
 from sqlalchemy.orm import Session
@@ -99,16 +99,4 @@ def page_of_documents(
     return list(rows), paging
 
 
-TIMELINE_PER_PAGE = 200
-
-
-def page_of_timeline(timeline, page: int, per_page: int | None = None):
-    """The entries of one page of a timeline (in its order: the main section, then after the
-    hearings), as a timeline of their own, and its ``Paging``."""
-    paging = Paging(page, per_page or TIMELINE_PER_PAGE, len(timeline.entries)).check()
-    shown = {e.id for e in timeline.entries[paging.offset : paging.offset + paging.per_page]}
-    return replace(
-        timeline,
-        before=[e for e in timeline.before if e.id in shown],
-        after=[e for e in timeline.after if e.id in shown],
-    ), paging
+TIMELINE_PER_PAGE = 200  # entries on a page of /timeline (archive/timeline_page.py)

@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 from archive.dates import parse_date
 from archive.documents import KINDS
 from archive.filters import DATE_FORMATS, FILTER_NAMES, BadFilter, parse_filter
-from archive.paging import Paging, page_of_timeline
+from archive.paging import Paging
 from archive.queries import list_organisations
 from archive.search import MAX_PAGE, SearchRequest
 from archive.timeline import (
@@ -18,9 +18,9 @@ from archive.timeline import (
     group_entries,
     load_timeline,
     quote_path,
-    with_quotes,
 )
 from archive.timeline_export import timelinejs, to_csv, to_ics
+from archive.timeline_page import load_timeline_page
 from archive.timeline_svg import org_colour, render_svg
 
 from ..forms import form_errors, problems_or_abort, without
@@ -95,12 +95,12 @@ def _load(forgive: bool = False) -> tuple[Timeline, list, dict[str, str]]:
 
 
 def _load_page(page: int) -> tuple[Timeline, list, dict[str, str], Paging]:
-    """One page of the timeline as filtered: only its statements' texts are read."""
+    """One page of the timeline as filtered: only its own entries are loaded in full."""
     with archive().session() as session:
         filters, organisations, problems = _filtered(session, forgive=True)
-        timeline = load_timeline(session, filters, _matching_ids(filters.q), quotes=False)
-        timeline, paging = page_or_404(lambda: page_of_timeline(timeline, page))
-        return with_quotes(session, timeline), organisations, problems, paging
+        ids = _matching_ids(filters.q)
+        timeline, paging = page_or_404(lambda: load_timeline_page(session, filters, ids, page))
+        return timeline, organisations, problems, paging
 
 
 def entry_data(entry: Entry, number: int) -> dict:

@@ -1,0 +1,131 @@
+"""One page of the timeline, without loading every document.
+
+The order and the filters need only a few columns of each current document (id, kind, title,
+date, organisations, and the ``milestone`` and ``after_hearings`` flags read from its metadata
+in SQL); the page's own entries are then loaded in full (provenance, quotes, distance from the
+hearings) exactly as ``load_timeline`` makes them, so a page of 100,000 entries costs a few
+columns of each and the rest of two hundred.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session, defer
+
+from . import paging
+from .dates import ArchiveDate, parse_date
+from .filters import TimelineFilter
+from .models import Document, Version, document_organisations
+from .organisation_names import definite_names
+from .paging import Paging
+from .timeline import Entry, Timeline, _entry, _milestone_text, _texts, with_quotes, words_match
+from .timeline_relation import hearings_start, relation_to_hearings
+
+CURRENT = and_(Version.document_id == Document.id, Version.number == Document.current_version)
+
+
+@dataclass(frozen=True)
+class Row:
+    """What ordering and filtering need of one entry."""
+
+    id: str
+    kind: str
+    title: str
+    date: ArchiveDate
+    organisations: frozenset[str]
+    milestone: bool
+    after_hearings: bool
+
+    @property
+    def sort_key(self) -> tuple:  # as Entry.sort_key
+        return (self.date.sort_key, self.title.casefold(), self.id)
+
+
+def _rows(session: Session) -> list[Row]:
+    orgs: dict[str, set[str]] = {}
+    for doc_id, key in session.execute(select(document_organisations)):
+        orgs.setdefault(doc_id, set()).add(key)
+    query = (
+        select(
+            Document.id,
+            Document.kind,
+            Document.title,
+            Document.date_edtf,
+            Version.meta["milestone"].as_string(),
+            Version.meta["after_hearings"].as_boolean(),
+        )
+        .join(Version, CURRENT)
+        .where(Document.withdrawn_at.is_(None))
+    )
+    rows = [
+        Row(
+            i, kind, title, parse_date(edtf), frozenset(orgs.get(i, ())), m == "hearings", a is True
+        )
+        for i, kind, title, edtf, m, a in session.execute(query)
+    ]
+    return sorted(rows, key=lambda row: row.sort_key)
+
+
+def _kept(rows: list[Row], f: TimelineFilter, session, matching_ids) -> list[Row]:
+    texts = _texts(session, None) if f.q and matching_ids is None else {}
+
+    def keep(row: Row) -> bool:
+        if (f.org and f.org not in row.organisations) or (f.kind and row.kind != f.kind):
+            return False
+        if not row.date.overlaps(f.start, f.end):
+            return False
+        if f.q and matching_ids is not None:
+            return row.id in matching_ids
+        return not f.q or words_match(f.q, row.title, texts.get(row.id, ("",))[0])
+
+    return [row for row in rows if not row.milestone and keep(row)]
+
+
+def _entries(session: Session, ids: list[str]) -> dict[str, Entry]:
+    query = (
+        select(Document, Version)
+        .join(Version, CURRENT)
+        .where(Document.id.in_(ids))
+        .options(defer(Version.canonical_text), defer(Version.markdown))
+    )
+    news = definite_names(session)
+    return {d.id: _entry(d, v, news) for d, v in session.execute(query)} if ids else {}
+
+
+def load_timeline_page(
+    session: Session,
+    filters: TimelineFilter,
+    matching_ids: set[str] | None,
+    page: int,
+    per_page: int | None = None,
+) -> tuple[Timeline, Paging]:
+    """Page ``page`` of the timeline as ``load_timeline`` would make it; raises
+    ``PageOutOfRange`` past the last page."""
+    rows = _rows(session)
+    marker = next((row for row in rows if row.milestone), None)
+    shown = _kept(rows, filters, session, matching_ids)
+    before = [row for row in shown if not row.after_hearings]
+    if marker and marker.date.overlaps(filters.start, filters.end):
+        before.append(marker)
+    after = [row for row in shown if row.after_hearings]
+    ordered = before + after
+    chosen = Paging(page, per_page or paging.TIMELINE_PER_PAGE, len(ordered)).check()
+    ids = [row.id for row in ordered[chosen.offset : chosen.offset + chosen.per_page]]
+    entries = _entries(session, ids + ([marker.id] if marker else []))
+    hearings, start = None, None
+    if marker:
+        version = session.scalars(select(Version).join(Document, CURRENT)
+                                  .where(Document.id == marker.id)).one()  # fmt: skip
+        start = hearings_start(marker.date, _milestone_text([(None, version)], marker))
+        hearings = replace(entries[marker.id], relation=relation_to_hearings(marker, start))
+    placed = [replace(entries[i], relation=relation_to_hearings(entries[i], start)) for i in ids]
+    timeline = Timeline(
+        before=[e for e in placed if not e.after_hearings or e.milestone],
+        after=[e for e in placed if e.after_hearings and not e.milestone],
+        hearings=hearings,
+        hearings_start=start,
+        filters=filters,
+    )
+    return with_quotes(session, timeline), chosen
