@@ -62,6 +62,24 @@ def copy_corpus(source: Path, root: Path) -> Path:
     return root
 
 
+def rewind_to_first_version(root: Path, *doc_ids: str) -> None:
+    """Put each document of ``root`` back as it was at version 1, file and ledger alike: for
+    tests that count versions from 1, whatever corrections the shipped corpus has had since."""
+    import json
+
+    import yaml
+
+    for doc_id in doc_ids:
+        ledger = root / "documents" / "ledger" / f"{doc_id}.jsonl"
+        first_line = ledger.read_text(encoding="utf-8").splitlines()[0]
+        first = json.loads(first_line)
+        metadata = {"id": doc_id, **first["metadata"]}  # the id on the first line, as written
+        front = yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False, width=10_000)
+        path = root / "documents" / f"{doc_id}.md"
+        path.write_text(f"---\n{front}---\n{first['body']}\n", encoding="utf-8")
+        ledger.write_text(first_line + "\n", encoding="utf-8")
+
+
 @pytest.fixture
 def archive_root(tmp_path: Path) -> Path:
     """An archive root holding a copy of the shipped documents."""

@@ -38,7 +38,8 @@ def test_build_reports_what_it_did(archive_root, run_cli):
     assert first.exit_code == 0, first.output
     count = len(list((archive_root / "documents").glob("*.md")))
     assert f"0 added, 0 changed, 0 reinstated, 0 withdrawn, {count} unchanged" in first.output
-    assert f"{count} written to the database from the ledger" in first.output
+    ledgers = len(list((archive_root / "documents" / "ledger").glob("*.jsonl")))
+    assert f"{ledgers} written to the database from the ledger" in first.output  # withdrawn too
     second = run_cli(archive_root, "build")
     assert f"0 added, 0 changed, 0 reinstated, 0 withdrawn, {count} unchanged" in second.output
 

@@ -51,7 +51,7 @@ def test_document_page_numbers_paragraphs_and_shows_provenance(client):
     assert 'id="p1"' in html and 'id="p2"' in html
     for label in ("Source", "Publisher", "Date", "Version", "SHA-256", "Archived"):
         assert f"<dt>{label}</dt>" in html
-    assert "As reported in the Lancashire Telegraph, c. December 2019" in html  # a newspaper
+    assert "As reported in the Lancashire Telegraph, c. 28–31 December 2019" in html  # a paper
     assert "c. December 2019" in html
     assert "precision: month" not in html and "EDTF" not in html  # dates in words only
 
@@ -118,8 +118,10 @@ def test_organisation_page_lists_its_documents_in_date_order(client):
 
 def test_history_shows_every_version(client):
     data = client.get(f"/api/v1/documents/{STATEMENT}/history").get_json()
-    assert [v["number"] for v in data["versions"]] == [1]
-    assert data["versions"][0]["diff"] is None
+    numbers = [v["number"] for v in data["versions"]]
+    assert numbers == list(range(len(numbers), 0, -1))  # newest first, none missing
+    assert data["versions"][-1]["diff"] is None  # version 1 has nothing before it
+    assert all(v["diff"] for v in data["versions"][:-1])
 
 
 def test_openapi_describes_every_page_twin(client):

@@ -98,13 +98,13 @@ def test_malformed_document_gives_one_clear_line(name, archive_root, run_cli):
 
 
 def test_all_malformed_at_once_still_builds_the_rest(archive_root, make_archive):
-    shipped = {p.stem for p in (archive_root / "documents").glob("*.md")}
+    shipped = {p.stem for p in (archive_root / "documents" / "ledger").glob("*.jsonl")}
     for path in MALFORMED.glob("*.md"):
         shutil.copy(path, archive_root / "documents" / path.name)
     archive = make_archive(archive_root)
     report = archive.build()
     assert {p.path for p in report.problems} == {f"documents/{n}" for n in EXPECTED}
-    assert sorted(report.replayed) == sorted(shipped)  # from the ledger, none added
+    assert sorted(report.replayed) == sorted(shipped)  # from the ledger (withdrawn too), none added
 
 
 def test_check_reports_problem_in_organisations_file(archive_root, run_cli):
@@ -164,7 +164,7 @@ def test_a_control_character_never_reaches_the_database(
     name, archive_root, make_archive, database_url
 ):
     """Before, a NUL passed the check and the PostgreSQL build died with a DataError."""
-    shipped = {p.stem for p in (archive_root / "documents").glob("*.md")}
+    shipped = {p.stem for p in (archive_root / "documents" / "ledger").glob("*.jsonl")}
     shutil.copy(MALFORMED / name, archive_root / "documents" / name)
     archive = make_archive(archive_root, database_url)
     report = archive.build()
