@@ -50,7 +50,7 @@ def test_json_shape(search_client):
     assert data["total"] > 10 and data["page"] == 2 and data["pages"] >= 2
     assert set(data["facets"]) == {"organisation", "kind", "year"}
     assert data["facets"]["kind"] == [
-        {"value": "event", "label": "event", "count": data["total"], "selected": True,
+        {"value": "event", "label": "Event", "count": data["total"], "selected": True,
          "url": "/api/v1/search?q=inquiry&kind=event"}
     ]  # fmt: skip
     assert data["links"]["prev"] == "/api/v1/search?q=inquiry&kind=event"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import Flask, current_app, jsonify, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
@@ -14,6 +15,7 @@ from archive.queries import NotFound
 from .twin import wants_json
 
 log = logging.getLogger(__name__)
+SLUG_PATH = re.compile(r"[a-z0-9/.-]+")
 
 
 # Werkzeug's default descriptions, in the archive's own words.
@@ -69,8 +71,11 @@ def _canonical_redirect():
     if request.method not in ("GET", "HEAD"):
         return None
     canonical = request.path.rstrip("/") or "/"
-    if canonical.startswith(("/documents/", "/organisations/", "/api/v1/")):
-        canonical = canonical.lower()  # ids and keys are lowercase slugs
+    lowered = canonical.lower()
+    if lowered.startswith(("/documents/", "/organisations/", "/api/v1/")) and SLUG_PATH.fullmatch(
+        lowered
+    ):
+        canonical = lowered  # ids and keys are lowercase slugs: NOT_AN_ID is not a near miss
     if canonical == request.path:
         return None
     try:

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from flask import Flask, request
 from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
 
 from archive.citations import SITE_NAME
 
@@ -28,6 +29,15 @@ def canonical_url() -> str:
     return absolute(request.path) + (f"?{urlencode(kept)}" if kept else "")
 
 
+def printed_address() -> str:
+    """The address printed at the foot of a page on paper: its canonical URL, or its path when
+    the request came for a host this archive does not answer to (an error page)."""
+    try:
+        return canonical_url()
+    except HTTPException:
+        return request.path
+
+
 def page_ld(title: str, description: str, page_type: str = "WebPage") -> Markup:
     plain = Markup(title).unescape(), Markup(description).unescape()
     return web_page_ld(plain[0], canonical_url(), plain[1], page_type)
@@ -36,6 +46,7 @@ def page_ld(title: str, description: str, page_type: str = "WebPage") -> Markup:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         canonical_url=canonical_url,
+        printed_address=printed_address,
         download_links=download_links,
         absolute_url=absolute,
         page_ld=page_ld,

@@ -21,7 +21,7 @@ from ..serialise import (
     version_data,
     version_summary,
 )
-from ..twin import Page, archive, twin_route
+from ..twin import Page, archive, twin_route, wants_json
 
 bp = Blueprint("documents", __name__)
 
@@ -56,7 +56,6 @@ def index() -> Page:
             problems_or_abort(BadFilter(problems))  # the API answers 400 at once
         documents, paging = page_or_404(lambda: page_of_documents(session, org, kind, page))
         data = {
-            "errors": form_errors(problems, {"org": "f-org", "kind": "f-kind"}),
             "filters": {"org": org, "kind": kind},
             "total": paging.total,
             "documents": [document_summary(d) for d in documents],
@@ -64,6 +63,8 @@ def index() -> Page:
             "kinds": list(KINDS),
             **paging_data(paging, {"org": org, "kind": kind}),
         }
+    if not wants_json():  # the API has answered 400 already
+        data["errors"] = form_errors(problems, {"org": "f-org", "kind": "f-kind"})
     return Page("documents.html", data, status=400 if problems else 200)
 
 

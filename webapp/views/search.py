@@ -14,7 +14,7 @@ from ..filters import KIND_LABELS
 from ..forms import form_errors, problems_or_abort, without
 from ..hosts import absolute
 from ..serialise import document_summary, organisation_data
-from ..twin import Page, archive, twin_route
+from ..twin import Page, archive, twin_route, wants_json
 from .openapi import _get, _param, add_paths
 
 bp = Blueprint("search", __name__)
@@ -209,7 +209,8 @@ def search() -> Page:
     results = archive().search.search(search_for)
     data = results_data(results, without(given, problems), organisations)
     data["query"] = {**data["query"], **{k: given.get(k) for k in PARAMS}}  # as the reader typed
-    data["errors"] = form_errors(problems, FIELD_IDS)
+    if not wants_json():  # the API has answered 400 already
+        data["errors"] = form_errors(problems, FIELD_IDS)
     data["organisations"] = [organisation_data(o) for o in organisations]
     data["kinds"] = list(KINDS)
     status = 400 if problems else 200
