@@ -60,7 +60,15 @@ def export_data(session: Session, ledgers: dict[str, DocumentLedger]) -> dict:
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "organisations": [
-            {"key": o.key, "name": o.name, "short_name": o.short_name, "kind": o.kind, "url": o.url}
+            {
+                "key": o.key,
+                "name": o.name,
+                "short_name": o.short_name,
+                "kind": o.kind,
+                "url": o.url,
+                "formal_name": o.formal_name,  # the other names search finds it by
+                "aliases": o.aliases,
+            }
             for o in organisations
         ],
         "documents": documents,

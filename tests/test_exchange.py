@@ -51,6 +51,11 @@ def test_export_import_export_is_byte_identical(history_archive, tmp_path, make_
     assert [(e["event"], e["version"]) for e in statement["ledger"]] == [
         ("version", n) for n in range(1, versions + 1)
     ]
+    police = next(o for o in data["organisations"] if o["key"] == "lancashire-police")
+    assert (police["name"], police["formal_name"]) == (
+        "Lancashire Police",
+        "Lancashire Constabulary",
+    )
     withdrawn = [d["id"] for d in data["documents"] if d["ledger"][-1]["event"] == "withdrawn"]
     assert "home-office-leave-no-stone-unturned" in withdrawn  # the fixture's withdrawal
     assert STATEMENT not in withdrawn
