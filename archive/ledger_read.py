@@ -6,6 +6,7 @@ Cheap checks only: no Markdown is rendered here. ``archive verify`` adds the exp
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from .documents import ID_PATTERN, version_hash
@@ -30,12 +31,13 @@ def ledger_files(documents_dir: Path, root: Path):
     folder = ledger_dir(documents_dir)
     if not folder.is_dir():
         return
-    for path in sorted(folder.iterdir()):
-        doc_id = path.name.removesuffix(".jsonl")
-        if path.name.endswith(".jsonl") and ID_PATTERN.match(doc_id):
-            yield path, _display(path, root), doc_id
-        elif not path.name.startswith("."):
-            yield path, _display(path, root), None
+    display = _display(folder, root)
+    for name in sorted(os.listdir(folder)):
+        doc_id = name.removesuffix(".jsonl")
+        if name.endswith(".jsonl") and ID_PATTERN.match(doc_id):
+            yield folder / name, f"{display}/{name}", doc_id
+        elif not name.startswith("."):
+            yield folder / name, f"{display}/{name}", None
 
 
 def not_a_ledger(name: str, display: str) -> DocumentLedger:

@@ -23,7 +23,7 @@ class SourceChanged(RuntimeError):
 class CachedSource:
     """A valid document known by its cached id, line of ``id:`` and version hash."""
 
-    def __init__(self, found: dict, path: str, file: Path, known: set[str] | None):
+    def __init__(self, found: dict, path: str, file: str | Path, known: set[str] | None):
         self.id, self.id_line, self._sha256 = found["id"], found["line"], found["sha256"]
         self.path, self._file, self._known = path, file, known
 
@@ -32,7 +32,7 @@ class CachedSource:
 
     @cached_property
     def document(self) -> SourceDocument:
-        document, _, _ = load_document(self._file, self.path, self._known)
+        document, _, _ = load_document(Path(self._file), self.path, self._known)
         if document is None or document.content_hash() != self._sha256:
             raise SourceChanged(f"{self.path} changed during the build; run `archive build` again")
         return document
@@ -45,13 +45,13 @@ class CachedSource:
 
 
 def load_cached_document(
-    file: Path, display: str, known: set[str] | None, cache: StatCache | None
+    file: str | Path, display: str, known: set[str] | None, cache: StatCache | None
 ) -> tuple[SourceDocument | CachedSource | None, list[Problem], str | None]:
     """``load_document``, answered from the cache when the file is as it was."""
     read = read_cached(cache, file, display)
     if read.found is not None:
         return CachedSource(read.found, display, file, known), [], read.found["id"]
-    document, problems, doc_id = load_document(file, display, known, data=read.data)
+    document, problems, doc_id = load_document(Path(file), display, known, data=read.data)
     if cache is not None and document is not None:
         found = {"id": document.id, "line": document.id_line, "sha256": document.content_hash()}
         cache.put(display, read.stat, read.sha256, found)

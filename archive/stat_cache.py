@@ -128,16 +128,17 @@ class Read:
     sha256: str | None = None
 
 
-def read_cached(cache: StatCache | None, path: Path, key: str) -> Read:
+def read_cached(cache: StatCache | None, path: str | Path, key: str) -> Read:
     """Ask the cache first: its ``found`` when the file's stat is as cached and verified, or
     when its bytes hash as cached (the new stat is remembered); else the bytes, to parse."""
-    stat = Stat.of(path.stat())
+    stat = Stat.of(os.stat(path))
     if cache is not None:
         cache.seen.add(key)
         found = cache.trusted(key, stat)
         if found is not None:
             return Read(stat, found)
-    data = path.read_bytes()
+    with open(path, "rb") as handle:
+        data = handle.read()
     sha256 = sha256_bytes(data)
     found = cache.same_bytes(key, sha256) if cache is not None else None
     if found is not None:
