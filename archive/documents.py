@@ -11,12 +11,14 @@ from pathlib import Path
 from .dates import InvalidDate, parse_date
 from .frontmatter import FrontMatterError, split_front_matter
 from .problems import Problem, quoted
+from .transcripts import hearing_day_problem
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{2,79}$")
 KINDS = ("statement", "report", "article", "transcript", "event")
 FIELDS = {
     "id", "title", "kind", "organisations", "speaker", "date", "source", "tags",
     "summary", "context", "see_also", "milestone", "after_hearings", "change_note",
+    "hearing_day",
 }  # fmt: skip
 SOURCE_FIELDS = {"title", "publisher", "url", "published", "via", "reference"}
 TAG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -169,6 +171,9 @@ def _check_lists(check: _Checker, data: dict) -> None:
         check.add("milestone", "field 'milestone' can only be 'hearings'")
     if data.get("after_hearings") not in (None, True, False):
         check.add("after_hearings", "field 'after_hearings' must be true or false")
+    problem = hearing_day_problem(data.get("hearing_day"), data.get("kind"))
+    if problem:
+        check.add("hearing_day", problem)
 
 
 def load_document(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import url_for
 
-from archive.canonical import render_version
 from archive.corrections import change_note
 from archive.dates import parse_date
 from archive.ledger import short_hash
@@ -12,6 +11,8 @@ from archive.models import Document, Organisation, Version
 from archive.organisation_names import definite_names_for, organisations_named
 from archive.provenance import captures_url, provenance_of
 from archive.queries import DocumentView
+
+from .document_parts import rendered, speakers
 
 
 def date_data(edtf: str) -> dict:
@@ -103,10 +104,13 @@ def version_summary(version: Version) -> dict:
 
 def paragraphs_data(version: Version) -> list[dict]:
     text = version.canonical_text
-    return [
+    data = [
         {"number": n, "anchor": f"p{n}", "start": start, "end": end, "text": text[start:end]}
         for n, (start, end) in enumerate(version.paragraphs, 1)
     ]
+    for paragraph, speaker in zip(data, speakers(version) or [], strict=False):
+        paragraph["speaker"] = speaker  # a transcript's turns name their speaker
+    return data
 
 
 def versions_data(versions: list[Version]) -> list[dict]:
@@ -144,13 +148,9 @@ def version_data(view: DocumentView) -> dict:
         "change_note": versions[version.number - 1]["change_note"],
         "see_also": [source_data(s) for s in meta.get("see_also") or []],
         "organisation_keys": meta.get("organisations") or [],
-        "html": render_version(
-            version.markdown,
-            version.canonical_text,
-            tuple(tuple(pair) for pair in version.paragraphs),
-        ),
+        "html": rendered(version).html,
         "markdown": version.markdown,
         "canonical_text": version.canonical_text,
         "paragraphs": paragraphs_data(version),
         "versions": versions,
-    }
+    } | ({"hearing_day": meta.get("hearing_day")} if meta["kind"] == "transcript" else {})

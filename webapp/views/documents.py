@@ -11,6 +11,7 @@ from archive.filters import BadFilter
 from archive.paging import page_of_documents
 from archive.queries import Withdrawn, get_document, list_organisations
 
+from ..document_parts import apply_part
 from ..downloads import DOCUMENT_FIELDS, csv_twin, document_row
 from ..forms import form_errors, problems_or_abort
 from ..pager import page_number, page_or_404, paging_data
@@ -92,6 +93,7 @@ def document(doc_id: str) -> Page:
             return _withdrawn_page(exc)
         data = version_data(view)
         data["pinned"] = False
+        apply_part(data, view.version, pinned=False)
     return Page("document.html", data, headers={"Cache-Control": CURRENT})
 
 
@@ -106,7 +108,8 @@ def version(doc_id: str, number: int) -> Page:
         data["is_current"] = None
         data["document"] = pinned_document_summary(view)
         data["versions"] = [v for v in data["versions"] if v["number"] <= number]
-    etag = f"{view.version.sha256[:32]}-v{number}"
+        part = apply_part(data, view.version, pinned=True)
+    etag = f"{view.version.sha256[:32]}-v{number}" + (f"-{part}" if part else "")
     return Page("document.html", data, headers={"Cache-Control": IMMUTABLE}, etag=etag)
 
 
