@@ -118,3 +118,14 @@ def test_axe_finds_no_violation_of_any_impact_on_any_page(browser, site, width):
             found[kind] = violations
     context.close()
     assert not found, found
+
+
+def test_a_page_with_errors_takes_the_reader_to_their_summary(browser, site):  # noqa: F811
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    page.goto(site.url + site.pages["search with an error"])
+    page.wait_for_function("document.activeElement.classList.contains('error-summary')")
+    page.locator(".error-summary a").first.click()  # each problem leads to its box
+    page.wait_for_function("location.hash === '#s-from'")
+    assert page.locator("#s-from").input_value() == "Decmber 2019"
+    context.close()
