@@ -36,6 +36,7 @@ class Citable:
     # Where the words were published or reported, as pages say it ("As reported in the
     # Lancashire Telegraph, c. December 2019"); exports carry it in their notes.
     provenance: str | None = None
+    hearing_day: int | None = None  # a transcript's day of hearings ("Day 11")
 
     @property
     def date(self) -> ArchiveDate:
@@ -43,7 +44,15 @@ class Citable:
 
     @property
     def kind_words(self) -> str:
-        return KIND_WORDS.get(self.kind, self.kind)
+        words = KIND_WORDS.get(self.kind, self.kind)
+        return f"{words}, day {self.hearing_day}" if self.hearing else words
+
+    @property
+    def hearing(self) -> str | None:
+        """How lawyers name a hearing transcript: "Transcript, Day 11" (None for other kinds)."""
+        if self.kind != "transcript" or not self.hearing_day:
+            return None
+        return f"Transcript, Day {self.hearing_day}"
 
     @property
     def designation(self) -> str | None:

@@ -73,6 +73,8 @@ def oscola(citable: Citable) -> list[dict]:
     where = f"({_site(citable)}, {date})"
     tail = f"<{citable.url}> accessed {_accessed(citable)}"
     carried = f",{_carried(citable, 'oscola', comma=False)}" if citable.reported_via else ""
+    if citable.hearing:  # ‘Title’, Transcript, Day 11 (…)
+        title = f"{title}, {citable.hearing}"
     note = f"{author}, {title} {where}{' ' + pin if pin else ''} {tail}{carried}."
     bibliography = f"{author}, {title} {where} {tail}{carried}"
     entries = [
@@ -154,8 +156,10 @@ def harvard(citable: Citable) -> list[dict]:
     author, year = names(citable.authors), style_year(citable.date, "harvard")
     via = citable.reported_via
     carried = f", {via} {citable.source['publisher']}" if via else ""
+    hearing = f" {citable.hearing}." if citable.hearing else ""
     reference = (
-        f"{author} ({year}) {_with_stop(citable.title + carried)} {_site(citable)}. Available at:"
+        f"{author} ({year}) {_with_stop(citable.title + carried)}{hearing} {_site(citable)}."
+        " Available at:"
         f" {citable.url} (Accessed: {_accessed(citable)})."
     )
     pin = _pin(citable, "para.", "paras.")

@@ -146,6 +146,7 @@ def citable_for(
         source=meta.get("source") or {},
         sha256=version.sha256 if versioned else None,
         provenance=carried[0].upper() + carried[1:] if carried else None,
+        hearing_day=meta.get("hearing_day"),
     )
 
 
