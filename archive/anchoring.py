@@ -5,7 +5,9 @@ Annotation ``TextQuoteSelector``: exact, prefix, suffix) and by its position (th
 ``TextPositionSelector``, used only as a hint). Re-anchoring tries exact matches first, choosing
 the one whose context fits best and, on a tie, the one nearest the old position. Only when the
 exact words are nowhere does it look for an approximate match (edlib's infix alignment, which
-finds the substring with the fewest edits), scored on quote, prefix and suffix. A match scoring
+finds the substring with the fewest edits), scored on quote, prefix and suffix; in a text longer
+than ``LONG_TEXT`` (a hearing transcript) only within ``NEAR`` characters of the old position,
+so that a quote deep in a transcript costs what one in a short statement does. A match scoring
 below ``MIN_SCORE`` is no match: the caller reports the quote as gone rather than pointing
 silently at some other words. Nor is a match made of the words the quote stood beside: once a
 quote is deleted, the start of its suffix (or the end of its prefix) sits where it was, often
@@ -22,6 +24,10 @@ CONTEXT = 32
 MIN_QUOTE_SIMILARITY = 0.7  # an approximate match must keep at least this much of the words
 MIN_SCORE = 0.75  # and, with its context, score at least this (1.0 = same words, same context)
 QUOTE_WEIGHT, CONTEXT_WEIGHT = 0.6, 0.2  # quote + prefix + suffix = 0.6 + 0.2 + 0.2
+# In a long text (a hearing transcript) an approximate match is looked for near the words' old
+# place only: NEAR characters either side of the hint. A short text is searched whole, as ever.
+LONG_TEXT = 50_000
+NEAR = 5_000
 
 
 @dataclass(frozen=True)
@@ -130,20 +136,29 @@ def anchor(text: str, selector: TextQuoteSelector, hint: int = 0) -> Anchor | No
     return _approximate(text, selector, hint)
 
 
+def search_window(text: str, exact: str, hint: int) -> tuple[int, int]:
+    """Where to look for an approximate match: the whole of a short text; in a long one, the
+    quote's length and NEAR characters either side of the hint."""
+    if len(text) <= LONG_TEXT:
+        return 0, len(text)
+    return max(0, hint - NEAR), min(len(text), hint + len(exact) + NEAR)
+
+
 def _approximate(text: str, selector: TextQuoteSelector, hint: int) -> Anchor | None:
     exact = selector.exact
     if not text:
         return None
     budget = int(len(exact) * (1 - MIN_QUOTE_SIMILARITY))
-    query, target = _encode(exact, text)
+    low, high = search_window(text, exact, hint)
+    query, target = _encode(exact, text[low:high])
     found = edlib.align(query, target, mode="HW", task="locations", k=budget)
     if found["editDistance"] < 0:
         return None
     quote_score = 1.0 - found["editDistance"] / len(exact)
     scored = [
-        (_context_scores(text, selector, s, e + 1), s, e + 1)
+        (_context_scores(text, selector, low + s, low + e + 1), low + s, low + e + 1)
         for s, e in found["locations"]
-        if not _is_a_neighbour(text, selector, s, e + 1)
+        if not _is_a_neighbour(text, selector, low + s, low + e + 1)
     ]
     if not scored:
         return None
