@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from .querylang import WORD, Phrase, Word
+from .snippet_index import word_index
 from .types import Snippet
 from .whoosh_analysis import fold
 from .whoosh_index import ranked_term
@@ -76,19 +77,55 @@ class SnippetMaker:
 
     def make(self, text: str, paragraphs: list, count: int = 2) -> tuple[list[Snippet], list[str]]:
         """Up to ``count`` snippets (best paragraph first) and the matched words as written."""
-        scored, matched = [], set()
-        for number, (start, end) in enumerate(paragraphs, 1):
-            raw = WORD.findall(text, start, end)
-            _, flags = self._flags(raw)
-            marked = {r for r, flag in zip(raw, flags, strict=True) if flag}
-            found = {self._folded[r] for r in marked}
-            matched |= marked
-            if raw and (found or number == 1):
-                scored.append((-len(found), number, (start, end), bool(found)))
+        index = word_index(text, paragraphs)
+        if index is not None and not self.marks.phrases:
+            scored, matched = self._score_by_index(text, paragraphs, index)
+        else:
+            scored, matched = [], set()
+            for number in self._paragraphs_to_read(paragraphs, index):
+                start, end = paragraphs[number - 1]
+                raw = WORD.findall(text, start, end)
+                _, flags = self._flags(raw)
+                marked = {r for r, flag in zip(raw, flags, strict=True) if flag}
+                found = {self._folded[r] for r in marked}
+                matched |= marked
+                if raw and (found or number == 1):
+                    scored.append((-len(found), number, (start, end), bool(found)))
         scored.sort()
         chosen = [entry for entry in scored if entry[3]][:count] or scored[:1]
         snippets = [self._snippet(text, span, number) for _, number, span, _ in chosen]
         return snippets, sorted(matched)[:20]
+
+    def _learn(self, index: dict[str, list[int]]) -> None:
+        for raw in set(index).difference(self._flag):
+            self._flag[raw] = self.marks.matches(self._folded.setdefault(raw, fold(raw)))
+
+    def _score_by_index(self, text: str, paragraphs: list, index: dict) -> tuple[list, set]:
+        """A long text's paragraphs scored from its word index alone (no phrase to check):
+        the same scores as reading each paragraph, without reading them."""
+        self._learn(index)
+        found_in: dict[int, set[str]] = {}
+        matched = {raw for raw in index if self._flag[raw]}
+        for raw in matched:
+            for number in index[raw]:
+                found_in.setdefault(number, set()).add(self._folded[raw])
+        scored = [(-len(f), n, tuple(paragraphs[n - 1]), True) for n, f in found_in.items()]
+        if 1 not in found_in and paragraphs and WORD.search(text, *paragraphs[0]):
+            scored.append((0, 1, tuple(paragraphs[0]), False))
+        return scored, matched
+
+    def _paragraphs_to_read(self, paragraphs: list, index: dict | None) -> list[int] | range:
+        """Every paragraph of a short text; of a long one, the first (shown when nothing
+        matches) and those holding a marked word or the first word of a phrase."""
+        if index is None:
+            return range(1, len(paragraphs) + 1)
+        self._learn(index)
+        firsts = {phrase[0] for phrase in self.marks.phrases}
+        chosen = {1} if paragraphs else set()
+        for raw, numbers in index.items():
+            if self._flag[raw] or self._folded[raw] in firsts:
+                chosen.update(numbers)
+        return sorted(chosen)
 
     def _snippet(self, text: str, span, number: int) -> Snippet:
         spans = [m.span() for m in WORD.finditer(text, *span)]
