@@ -48,15 +48,17 @@ def transcript_body(words: int, seed: int = 0) -> str:
     return "\n\n".join(paragraphs) + "\n"
 
 
-def transcript_document(doc_id: str, day: int, words: int, seed: int = 0) -> str:
-    """A whole document file: front matter and body."""
+def transcript_document(
+    doc_id: str, day: int, words: int, seed: int = 0, body: str | None = None
+) -> str:
+    """A whole document file: front matter and ``body`` (by default about ``words`` words)."""
     date = FIRST_DAY + dt.timedelta(days=day - 1)
     return (
         f"---\nid: {doc_id}\ntitle: Synthetic hearing, day {day}\nkind: transcript\n"
         f"organisations: [iicsa]\ndate: '{date.isoformat()}'\nhearing_day: {day}\n"
         "source:\n  title: Synthetic transcript (benchmark fixture)\n"
         "  publisher: Fixture Inquiry\n  via: transcript\n"
-        f"tags: [synthetic]\n---\n{transcript_body(words, seed)}"
+        f"tags: [synthetic]\n---\n{body or transcript_body(words, seed)}"
     )
 
 
