@@ -31,6 +31,11 @@ def _get(summary: str, params: list[dict], statuses=(200, 404)) -> dict:
 
 DOC_ID = _param("doc_id", "path", "document id", {"type": "string", "pattern": "^[a-z0-9-]+$"})
 NUMBER = _param("number", "path", "version number", {"type": "integer", "minimum": 1})
+PART = _param(
+    "part",
+    description="a long version's part (over 300 paragraphs, 200 a part); short ones ignore it",
+    schema={"type": "integer", "minimum": 1},
+)
 
 PATHS: dict[str, dict] = {
     "/api/v1/": _get("What the archive holds and its latest additions", [], (200,)),
@@ -40,10 +45,10 @@ PATHS: dict[str, dict] = {
         (200, 400),
     ),
     "/api/v1/documents/{doc_id}": _get(
-        "The current version of a document", [DOC_ID], (200, 404, 410)
+        "The current version of a document", [DOC_ID, PART], (200, 404, 410)
     ),
     "/api/v1/documents/{doc_id}/v{number}": _get(
-        "Version N of a document (immutable)", [DOC_ID, NUMBER]
+        "Version N of a document (immutable)", [DOC_ID, NUMBER, PART]
     ),
     "/api/v1/documents/{doc_id}/history": _get("Every version with word diffs", [DOC_ID]),
     "/api/v1/organisations": _get("The organisations the archive follows", [], (200,)),
