@@ -32,19 +32,25 @@ COUNTS = """
       (SELECT COALESCE(avg(title_len), 0) FROM search.entries),
       (SELECT COALESCE(avg(body_len), 0) FROM search.entries)
 """
+# Facets count each distinct array once, then split it: unnesting every matched row's array
+# took as long as the rest of the statement.
 MATCHED = """
     WITH m AS MATERIALIZED (SELECT e.document_id, e.org_keys, e.kind, e.years
                             FROM search.entries e WHERE {where}){best}
-    SELECT 'organisation', k, count(*) FROM m, unnest(m.org_keys) k GROUP BY k
+    SELECT 'organisation', k, sum(g.n)::bigint
+      FROM (SELECT org_keys, count(*) AS n FROM m GROUP BY org_keys) g, unnest(g.org_keys) k
+      GROUP BY k
     UNION ALL SELECT 'kind', m.kind, count(*) FROM m GROUP BY m.kind
-    UNION ALL SELECT 'year', y::text, count(*) FROM m, unnest(m.years) y GROUP BY y
+    UNION ALL SELECT 'year', y::text, sum(g.n)::bigint
+      FROM (SELECT years, count(*) AS n FROM m GROUP BY years) g, unnest(g.years) y GROUP BY y
     UNION ALL SELECT 'total', '', count(*) FROM m{candidates}
 """
 BEST = """,
     hits (document_id, w) AS ({hits}),
-    best AS (SELECT m.document_id, COALESCE(sum(h.w), 0) AS pre
-             FROM m LEFT JOIN hits h USING (document_id)
-             GROUP BY m.document_id ORDER BY pre DESC, m.document_id LIMIT :depth)"""
+    best AS (SELECT m.document_id, COALESCE(h.pre, 0) AS pre FROM m LEFT JOIN (
+               SELECT document_id, sum(w) AS pre FROM hits GROUP BY document_id) h
+             USING (document_id)
+             ORDER BY pre DESC, m.document_id COLLATE "C" LIMIT :depth)"""
 ANY = """,
     best AS (SELECT m.document_id FROM m LIMIT :depth)"""
 CANDIDATES = " UNION ALL SELECT 'candidate', best.document_id, 0 FROM best"
@@ -55,6 +61,25 @@ FREQUENCIES = """
     WHERE e.document_id = ANY(:ids) AND (u.lexeme = ANY(:lexemes)
       OR EXISTS (SELECT 1 FROM unnest(CAST(:prefixes AS text[])) p WHERE starts_with(u.lexeme, p)))
 """
+# Without prefixes, the query's lexemes are picked out of each tsvector in C before unnesting
+# (unnesting all of a document's ~250 lexemes, positions and weights as arrays, was most of
+# the time): setweight marks theirs D, ts_filter keeps only D, one field (weight) at a time.
+FILTERED = {
+    "ranked": """
+    SELECT e.document_id, e.title_len, e.body_len, 'ranked', x.lexeme, x.positions, f.w
+    FROM search.entries e CROSS JOIN (VALUES ('A'), ('B'), ('C')) AS f(w)
+      CROSS JOIN LATERAL unnest(ts_filter(
+        setweight(ts_filter(e.ranked, CAST(ARRAY[lower(f.w)] AS "char"[])), 'D',
+                  CAST(:lexemes AS text[])), '{d}')) x
+    WHERE e.document_id = ANY(:ids)
+""",
+    "exact": """
+    SELECT e.document_id, e.title_len, e.body_len, 'exact', x.lexeme, x.positions, 'D'
+    FROM search.entries e CROSS JOIN LATERAL
+      unnest(ts_filter(setweight(e.exact, 'A', CAST(:lexemes AS text[])), '{a}')) x
+    WHERE e.document_id = ANY(:ids)
+""",
+}
 
 
 _COUNTS: dict = {}  # engine URL -> (time, (count, avg title, avg body))
@@ -115,9 +140,9 @@ class Matcher:
         self.averages = (0.0, 0.0)
         self._best: str | None = None
 
-    def match(self, where: str):
+    def match(self, where: str, candidates: bool = True):
         """Rows of (facet, value, count), ``('total', '', n)`` and ``('candidate', id, 0)``."""
-        best = self._candidates() if self.depth else ""
+        best = self._candidates() if self.depth and candidates else ""
         query = MATCHED.format(where=where, best=best, candidates=CANDIDATES if best else "")
         return self.connection.execute(text(query), {**self.sql.params, "depth": self.depth})
 
@@ -148,11 +173,16 @@ def scores(connection, sql: SqlQuery, ids: list[str], averages) -> dict[str, flo
             continue
         params = {"ids": ids, "lexemes": [x for t in terms for x in t.lexemes],
                   "prefixes": [t.prefix for t in terms if t.prefix]}  # fmt: skip
-        for row in connection.execute(text(FREQUENCIES.format(column=column)), params):
+        query = FREQUENCIES.format(column=column) if params["prefixes"] else FILTERED[column]
+        for row in connection.execute(text(query), params):
             doc_id, title_len, body_len, col, lexeme, positions, weights = row
+            if isinstance(weights, str):  # one field's positions: its weight for each
+                weights = weights * len(positions)
             docs[doc_id]["lengths"] = (title_len, body_len)
-            lengths = (title_len, body_len)
-            docs[doc_id]["lexemes"][(col, lexeme)] = _by_field(positions, weights, lengths, col)
+            split = _by_field(positions, weights, (title_len, body_len), col)
+            held = docs[doc_id]["lexemes"].setdefault((col, lexeme), ([], [], []))
+            for field, found in zip(held, split, strict=True):  # a row per field, or one
+                field.extend(found)
     return {doc_id: _score(sql.terms, docs[doc_id], averages) for doc_id in ids}
 
 
