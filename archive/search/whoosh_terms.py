@@ -20,6 +20,7 @@ from .whoosh_index import ranked_term
 from .whoosh_postings import Posting, read_posting
 
 TEXT_FIELDS = ("title", "body", "orgname")  # orgname: its organisations' names
+FEW_CANDIDATES = 1000  # a phrase with a rarer word checks no more documents than this
 HOT_WORDS = 48  # common words' posting lists kept per searcher (a few MiB each at 20,000 docs)
 
 
@@ -64,8 +65,8 @@ class Gatherer:
 
         A common word's positions (in most documents, needed by phrases) are read whole once
         and kept for the searcher's life: decompressing them is most of a phrase's cost."""
-        if positions and word in COMMON_WORDS:
-            key = (fieldname, word)
+        key = (fieldname, word)
+        if positions and word in COMMON_WORDS and (key in self.hot or not _few(only)):
             if key not in self.hot:
                 if len(self.hot) >= HOT_WORDS:
                     self.hot.pop(next(iter(self.hot)))
@@ -146,7 +147,7 @@ class Gatherer:
         only = sorted(candidates)
         for index, fieldname in enumerate(fields):
             postings = [self.posting(fieldname, w, True, only) for w in folded]
-            docs = candidates.intersection(*(p.tf for p in postings))
+            docs = [d for d in candidates if all(d in p.tf for p in postings)]
             for docnum in docs:
                 count = _occurrences([p.positions(docnum) for p in postings])
                 if count:
@@ -186,6 +187,12 @@ class Gatherer:
         if len(words) == 1:
             return set(self.posting("speaker", words[0]).tf)
         return set(self.phrase(words, fields=("speaker",)))
+
+
+def _few(only) -> bool:
+    """Whether a phrase's candidates are few enough to read a common word's positions for
+    them alone (the blocks that hold them) rather than whole, to keep for later queries."""
+    return only is not None and len(only) <= FEW_CANDIDATES
 
 
 def _summed(dicts: list[dict[int, float]]) -> dict[int, float]:
