@@ -63,6 +63,10 @@ def positioned(text: str, lines: bool = False) -> dict[str, list[int]]:
     return found
 
 
+# The encoded positions of a word that occurs once, at each of the first positions.
+ONCE = [pack_uint(1) + dumps([position], 2) for position in range(4096)]
+
+
 class FastText(fields.TEXT):
     """A TEXT field with positions whose ``index`` computes its postings in few calls."""
 
@@ -73,8 +77,11 @@ class FastText(fields.TEXT):
 
     def index(self, value, **kwargs):
         for word, where in positioned(value, self.lines).items():
-            deltas = [where[0], *(b - a for a, b in zip(where, where[1:], strict=False))]
             count = len(where)
+            if count == 1 and where[0] < len(ONCE):  # most words of a text
+                yield word.encode("utf-8"), 1, 1.0, ONCE[where[0]]
+                continue
+            deltas = [where[0], *(b - a for a, b in zip(where, where[1:], strict=False))]
             yield word.encode("utf-8"), count, float(count), pack_uint(count) + dumps(deltas, 2)
 
 
