@@ -22,10 +22,14 @@ from . import ranking
 from .postgres_index import EXACT, RANKED
 from .postgres_query import RankTerm, SqlQuery
 
+# Each word's lexemes and how many entries hold the commonest (a stem's df), in one round trip.
 LEXEMES = """
-    SELECT t.i, tsvector_to_array(to_tsvector(t.config::regconfig, t.word))
+    SELECT t.i, l.lexemes, CASE WHEN t.config = :ranked
+      THEN (SELECT COALESCE(max(ndoc), 0) FROM search.lexemes WHERE lexeme = ANY(l.lexemes))
+      ELSE (SELECT COALESCE(max(ndoc), 0) FROM search.words WHERE word = ANY(l.lexemes)) END
     FROM unnest(CAST(:i AS int[]), CAST(:config AS text[]), CAST(:word AS text[]))
       AS t(i, config, word)
+      CROSS JOIN LATERAL tsvector_to_array(to_tsvector(t.config::regconfig, t.word)) AS l(lexemes)
 """
 COUNTS = """
     SELECT (SELECT count(*) FROM search.entries),
@@ -105,23 +109,20 @@ def prepare(connection, sql: SqlQuery) -> tuple[int, float, float]:
             text(LEXEMES),
             {"i": [i for i, _ in words],
              "config": [RANKED if t.column == "ranked" else EXACT for _, t in words],
-             "word": [t.word for _, t in words]},
+             "word": [t.word for _, t in words], "ranked": RANKED},
         )  # fmt: skip
-        for i, lexemes in rows:
-            sql.terms[i].lexemes = list(lexemes or [])
+        for i, lexemes, df in rows:
+            sql.terms[i].lexemes, sql.terms[i].df = list(lexemes or []), int(df)
     for term in sql.terms:
-        term.df = _document_count(connection, term)
+        if term.prefix:
+            term.df = _prefix_count(connection, term.prefix)
         term.idf = ranking.idf(min(term.df, count), max(count, 1))
     return count, float(title_avg), float(body_avg)
 
 
-def _document_count(connection, term: RankTerm) -> int:
-    if term.prefix:
-        query = "SELECT COALESCE(sum(ndoc), 0) FROM search.words WHERE starts_with(word, :p)"
-        return int(connection.scalar(text(query), {"p": term.prefix}))
-    table, column = ("lexemes", "lexeme") if term.column == "ranked" else ("words", "word")
-    query = f"SELECT COALESCE(max(ndoc), 0) FROM search.{table} WHERE {column} = ANY(:l)"
-    return int(connection.scalar(text(query), {"l": term.lexemes}))
+def _prefix_count(connection, prefix: str) -> int:
+    query = "SELECT COALESCE(sum(ndoc), 0) FROM search.words WHERE starts_with(word, :p)"
+    return int(connection.scalar(text(query), {"p": prefix}))
 
 
 WEIGHT_FIELD = {"A": 0, "B": 1, "C": 2}  # the ranked column's weights: title, body, names
