@@ -11,6 +11,7 @@ build, a restore) is still seen.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,22 +24,13 @@ from .source import SourceTree
 def database_rows(session: Session) -> tuple[dict[str, tuple], dict[str, dict]]:
     """Each document's ``(current_version, withdrawn_at, created_at, source_path)`` and each
     one's versions ``{number: (sha256, archived_at)}``: plain tuples, no ORM objects."""
-    documents = {
-        row[0]: tuple(row[1:])
-        for row in session.execute(
-            select(
-                Document.id,
-                Document.current_version,
-                Document.withdrawn_at,
-                Document.created_at,
-                Document.source_path,
-            )
-        )
-    }
+    columns = (Document.current_version, Document.withdrawn_at, Document.created_at)
+    rows = session.execute(select(Document.id, *columns, Document.source_path)).all()
+    documents = {row[0]: tuple(row[1:]) for row in rows}
     versions: dict[str, dict] = {}
     rows = session.execute(
         select(Version.document_id, Version.number, Version.sha256, Version.archived_at)
-    )
+    ).all()  # fetched at once: row by row took twice as long on PostgreSQL
     for doc_id, number, sha256, archived_at in rows:
         versions.setdefault(doc_id, {})[number] = (sha256, archived_at)
     return documents, versions
@@ -71,13 +63,14 @@ def _rows_agree(summary: dict, row: tuple, versions: dict) -> bool:
     listed = summary["versions"]
     if current_version != listed[-1][0] or len(versions) != len(listed):
         return False
-    if created_at != parse_time(listed[0][2]) or withdrawn_at != _time(summary["withdrawn_at"]):
+    if created_at != _time(listed[0][2]) or withdrawn_at != _time(summary["withdrawn_at"]):
         return False
     return all(
-        versions.get(number) == (sha256, parse_time(archived_at))
+        versions.get(number) == (sha256, _time(archived_at))
         for number, sha256, archived_at in listed
     )
 
 
+@lru_cache(maxsize=65536)  # a build stamps every entry it writes with the same time
 def _time(value: str | None) -> dt.datetime | None:
     return parse_time(value) if value is not None else None

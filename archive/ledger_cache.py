@@ -9,6 +9,7 @@ and checked in full every time, so its problems are reported every time.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,13 +35,13 @@ class LedgerScan:
 
     ledgers: dict[str, DocumentLedger] = field(default_factory=dict)
     summaries: dict[str, dict] = field(default_factory=dict)
-    files: dict[str, tuple[Path, str]] = field(default_factory=dict)
+    files: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def read_in_full(self, doc_id: str) -> DocumentLedger:
         """The document's ledger, read and checked in full (kept for the rest of the build)."""
         if doc_id not in self.ledgers:
             path, display = self.files[doc_id]
-            self.ledgers[doc_id] = read_document_ledger(path, display, doc_id)
+            self.ledgers[doc_id] = read_document_ledger(Path(path), display, doc_id)
         return self.ledgers[doc_id]
 
 
@@ -49,14 +50,15 @@ def scan_ledgers(documents_dir: Path, root: Path, cache: StatCache | None) -> Le
     scan = LedgerScan()
     for path, display, doc_id in ledger_files(documents_dir, root):
         if doc_id is None:
-            scan.ledgers[path.name] = not_a_ledger(path.name, display)
+            name = os.path.basename(path)
+            scan.ledgers[name] = not_a_ledger(name, display)
             continue
         scan.files[doc_id] = (path, display)
         read = read_cached(cache, path, display)
         if read.found is not None:
             scan.summaries[doc_id] = read.found
             continue
-        ledger = read_document_ledger(path, display, doc_id, data=read.data)
+        ledger = read_document_ledger(Path(path), display, doc_id, data=read.data)
         scan.ledgers[doc_id] = ledger
         if ledger.trusted:
             scan.summaries[doc_id] = summarise(ledger)

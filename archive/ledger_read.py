@@ -19,25 +19,25 @@ def read_ledger(documents_dir: Path, root: Path) -> dict[str, DocumentLedger]:
     ledgers: dict[str, DocumentLedger] = {}
     for path, display, doc_id in ledger_files(documents_dir, root):
         if doc_id is None:
-            ledgers[path.name] = not_a_ledger(path.name, display)
+            ledgers[os.path.basename(path)] = not_a_ledger(os.path.basename(path), display)
         else:
-            ledgers[doc_id] = read_document_ledger(path, display, doc_id)
+            ledgers[doc_id] = read_document_ledger(Path(path), display, doc_id)
     return ledgers
 
 
 def ledger_files(documents_dir: Path, root: Path):
-    """``(path, display, doc_id)`` for each file in the ledger folder, in name order;
+    """``(path, display, doc_id)`` (strings) for each file in the ledger folder, in name order;
     ``doc_id`` is None for a file that is not a ledger (hidden files are skipped)."""
     folder = ledger_dir(documents_dir)
     if not folder.is_dir():
         return
-    display = _display(folder, root)
+    display, base = _display(folder, root), str(folder)
     for name in sorted(os.listdir(folder)):
         doc_id = name.removesuffix(".jsonl")
         if name.endswith(".jsonl") and ID_PATTERN.match(doc_id):
-            yield folder / name, f"{display}/{name}", doc_id
+            yield f"{base}/{name}", f"{display}/{name}", doc_id
         elif not name.startswith("."):
-            yield folder / name, f"{display}/{name}", None
+            yield f"{base}/{name}", f"{display}/{name}", None
 
 
 def not_a_ledger(name: str, display: str) -> DocumentLedger:
