@@ -53,7 +53,7 @@ def test_document_page_numbers_paragraphs_and_shows_provenance(client):
         assert f"<dt>{label}</dt>" in html
     assert "As reported in the Lancashire Telegraph, c. 28–31 December 2019" in html  # a paper
     assert "c. December 2019" in html
-    shown = html.split('<main', 1)[1]  # the page itself (its JSON-LD may name EDTF)
+    shown = html.split("<main", 1)[1]  # the page itself (its JSON-LD may name EDTF)
     assert "precision: month" not in shown and "EDTF" not in shown  # dates in words only
 
 
