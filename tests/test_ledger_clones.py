@@ -109,7 +109,7 @@ def test_the_ledger_starts_with_the_documents_as_they_stood(clone):
     listed = _git("ls-tree", "--name-only", STARTING_COMMIT, "documents/", cwd=root).split()
     files = [name for name in listed if name.endswith(".md")]
     ledgers = read_ledger(root / "documents", root)
-    assert sorted(ledgers) == sorted(Path(name).stem for name in files)
+    assert {Path(name).stem for name in files} <= set(ledgers)  # and documents added since
     old = root / "at-start"
     for name in files:
         old.mkdir(exist_ok=True)
@@ -139,6 +139,7 @@ def _insert_first_paragraph(text: str) -> str:
 
 def test_a_correction_committed_upstream_keeps_v1_on_every_new_clone(clone, make_archive):
     editor = clone()
+    shipped = len(read_ledger(editor / "documents", editor)[STATEMENT].versions)
     _edit(editor, STATEMENT, lambda t: t.replace("learn lessons", "learn the lessons"))
     _edit(editor, MOVED, _insert_first_paragraph)
     _edit(editor, GONE, _drop_first_paragraph)
@@ -160,4 +161,5 @@ def test_a_correction_committed_upstream_keeps_v1_on_every_new_clone(clone, make
     assert page.status_code == 410
     assert f'href="/documents/{DELETED}/v1"'.encode() in page.data
     assert client.get(f"/documents/{DELETED}/v1").status_code == 200
-    assert client.get(f"/api/v1/documents/{STATEMENT}").get_json()["version"]["number"] == 2
+    current = client.get(f"/api/v1/documents/{STATEMENT}").get_json()["version"]["number"]
+    assert current == shipped + 1
