@@ -78,4 +78,10 @@ def test_a_document_prints_its_text_and_the_address_of_its_version(browser, site
     assert re.search(r"/documents/[a-z0-9-]+/v\d+", address)  # the version's permanent address
     assert not page.locator(".cite-paragraphs").is_visible()
     assert not page.locator(".cite-help").is_visible()
+    citations = page.locator(".cite-whole .citation")
+    printed = [n for n in range(citations.count()) if citations.nth(n).is_visible()]
+    assert len(printed) == 1, "one citation of the document, in the first style"
+    assert site.url.split("//")[1] in citations.nth(printed[0]).inner_text() or re.search(
+        r"/documents/[a-z0-9-]+", citations.nth(printed[0]).inner_text()
+    )
     context.close()
