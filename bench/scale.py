@@ -124,12 +124,19 @@ def worker_memory(root: Path, env: dict, workers: int, docs, queries) -> list[fl
         paths = ["/", "/documents", "/timeline", "/documents?page=3", "/timeline?page=3"]
         paths += [f"/documents/{d.id}" for d in docs[:50]]
         paths += [f"/search?q={quote(q['q'])}" for q in queries[:100]]
+        failed = 0
         for _ in range(2):  # every worker should see some of each
             for path in paths:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                connection.request("GET", path)
-                connection.getresponse().read()
-                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+                try:
+                    connection.request("GET", path)
+                    connection.getresponse().read()
+                except OSError:
+                    failed += 1
+                finally:
+                    connection.close()
+        if failed:
+            print(f"  {failed} of {2 * len(paths)} requests failed", flush=True)
         return [_rss_mib(pid) for pid in _children(server.pid)]
     finally:
         server.terminate()
