@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, defer
 
 from . import paging
@@ -19,7 +19,7 @@ from .dates import ArchiveDate, parse_date
 from .filters import TimelineFilter
 from .models import Document, Version, document_organisations
 from .organisation_names import definite_names
-from .paging import Paging
+from .paging import Paging, date_order
 from .timeline import Entry, Timeline, _entry, _milestone_text, _texts, with_quotes, words_match
 from .timeline_relation import hearings_start, relation_to_hearings
 
@@ -94,6 +94,75 @@ def _entries(session: Session, ids: list[str]) -> dict[str, Entry]:
     return {d.id: _entry(d, v, news) for d, v in session.execute(query)} if ids else {}
 
 
+def _ordered_ids(session: Session, f: TimelineFilter, ids, marker: Row | None):
+    """The filtered entries in timeline order, in SQL: the main section, the hearings marker,
+    then after the hearings; ``(query, order)`` to count and to cut a page from."""
+    milestone = func.coalesce(Version.meta["milestone"].as_string(), "") == "hearings"
+    after = func.coalesce(Version.meta["after_hearings"].as_boolean(), False)
+    kept = [~milestone]
+    if f.org:
+        listed = select(document_organisations.c.document_id)
+        kept.append(
+            Document.id.in_(listed.where(document_organisations.c.organisation_key == f.org))
+        )
+    if f.kind:
+        kept.append(Document.kind == f.kind)
+    if f.start:
+        kept.append(Document.date_latest >= f.start)
+    if f.end:
+        kept.append(Document.date_earliest <= f.end)
+    if ids is not None:
+        kept.append(Document.id.in_(sorted(ids)))
+    shown = and_(*kept)
+    if marker and marker.date.overlaps(f.start, f.end):
+        shown = or_(shown, Document.id == marker.id)
+    section = case((Document.id == (marker.id if marker else ""), 1), (after, 2), else_=0)
+    query = select(Document.id).join(Version, CURRENT).where(Document.withdrawn_at.is_(None), shown)
+    title = func.lower(Document.title)
+    if session.get_bind().dialect.name == "postgresql":
+        title = title.collate("C")
+    return query, [section, *date_order(session)[:3], title, date_order(session)[-1]]
+
+
+def _marker(session: Session) -> Row | None:
+    """The hearings marker: the first document with ``milestone: hearings`` in date order."""
+    query = (
+        select(Document.id, Document.kind, Document.title, Document.date_edtf)
+        .join(Version, CURRENT)
+        .where(Document.withdrawn_at.is_(None))
+        .where(Version.meta["milestone"].as_string() == "hearings")
+    )
+    rows = [
+        Row(i, k, t, parse_date(e), frozenset(), True, False)
+        for i, k, t, e in session.execute(query)
+    ]
+    return min(rows, key=lambda row: row.sort_key, default=None)
+
+
+def _page_ids(
+    session, filters, matching_ids, page, per_page
+) -> tuple[list[str], Paging, Row | None]:
+    """The ids on the page (ordered and cut in SQL, unless words are matched in Python)."""
+    per_page = per_page or paging.TIMELINE_PER_PAGE
+    if filters.q and matching_ids is None:  # the library's word-by-word match
+        rows = _rows(session)
+        marker = next((row for row in rows if row.milestone), None)
+        shown = _kept(rows, filters, session, matching_ids)
+        before = [row for row in shown if not row.after_hearings]
+        if marker and marker.date.overlaps(filters.start, filters.end):
+            before.append(marker)
+        ordered = before + [row for row in shown if row.after_hearings]
+        chosen = Paging(page, per_page, len(ordered)).check()
+        cut = ordered[chosen.offset : chosen.offset + chosen.per_page]
+        return [row.id for row in cut], chosen, marker
+    marker = _marker(session)
+    query, order = _ordered_ids(session, filters, matching_ids, marker)
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    chosen = Paging(page, per_page, total or 0).check()
+    cut = query.order_by(*order).offset(chosen.offset).limit(chosen.per_page)
+    return list(session.scalars(cut)), chosen, marker
+
+
 def load_timeline_page(
     session: Session,
     filters: TimelineFilter,
@@ -103,16 +172,7 @@ def load_timeline_page(
 ) -> tuple[Timeline, Paging]:
     """Page ``page`` of the timeline as ``load_timeline`` would make it; raises
     ``PageOutOfRange`` past the last page."""
-    rows = _rows(session)
-    marker = next((row for row in rows if row.milestone), None)
-    shown = _kept(rows, filters, session, matching_ids)
-    before = [row for row in shown if not row.after_hearings]
-    if marker and marker.date.overlaps(filters.start, filters.end):
-        before.append(marker)
-    after = [row for row in shown if row.after_hearings]
-    ordered = before + after
-    chosen = Paging(page, per_page or paging.TIMELINE_PER_PAGE, len(ordered)).check()
-    ids = [row.id for row in ordered[chosen.offset : chosen.offset + chosen.per_page]]
+    ids, chosen, marker = _page_ids(session, filters, matching_ids, page, per_page)
     entries = _entries(session, ids + ([marker.id] if marker else []))
     hearings, start = None, None
     if marker:

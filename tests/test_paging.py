@@ -12,8 +12,10 @@ import re
 import pytest
 
 from archive import paging
-from archive.queries import list_documents
+from archive.filters import parse_filter
+from archive.queries import list_documents, list_organisations
 from archive.timeline import load_timeline
+from archive.timeline_page import load_timeline_page
 from webapp import create_app
 
 
@@ -113,3 +115,15 @@ def test_timeline_pages_keep_their_filters_and_link_in_html(client, archive):
     assert len(ids) == len(set(ids)) == pages[0]["total"] > 5
     html = client.get("/timeline?kind=event&from=2015&page=2").get_data(as_text=True)
     assert '<link rel="prev" href="/timeline?' in html and '<a rel="next" href="/timeline?' in html
+
+
+@pytest.mark.parametrize("args", [{"q": "inquiry"}, {"q": "inquiry", "kind": "statement"}, {}])
+def test_a_timeline_page_is_the_whole_timeline_cut(archive, args):
+    """The library's pages (words matched in Python, or ordered in SQL) are slices of
+    ``load_timeline``'s entries, and carry the same hearings marker."""
+    with archive.session() as session:
+        filters = parse_filter(args, [o.key for o in list_organisations(session)])
+        whole = load_timeline(session, filters)
+        page, pages = load_timeline_page(session, filters, None, 1, per_page=len(whole.entries))
+        assert [e.id for e in page.entries] == [e.id for e in whole.entries]
+        assert page.entries == whole.entries and page.hearings == whole.hearings
