@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Text, and_, case, cast, func, or_, select, true
 from sqlalchemy.orm import Session, defer
 
 from . import paging
@@ -94,12 +94,30 @@ def _entries(session: Session, ids: list[str]) -> dict[str, Entry]:
     return {d.id: _entry(d, v, news) for d, v in session.execute(query)} if ids else {}
 
 
-def _ordered_ids(session: Session, f: TimelineFilter, ids, marker: Row | None):
+def _flagged(session: Session) -> tuple[set[str], set[str]]:
+    """The current documents with ``milestone: hearings``, and those with ``after_hearings``:
+    only rows whose metadata text names either key are parsed (a few, not 100,000)."""
+    text = cast(Version.meta, Text)
+    query = (
+        select(Version.document_id, Version.meta)
+        .join(Document, CURRENT)
+        .where(Document.withdrawn_at.is_(None))
+        .where(or_(text.contains('"milestone"'), text.contains('"after_hearings"')))
+    )
+    milestones, after = set(), set()
+    for doc_id, meta in session.execute(query):
+        if meta.get("milestone") == "hearings":
+            milestones.add(doc_id)
+        if meta.get("after_hearings") is True:
+            after.add(doc_id)
+    return milestones, after
+
+
+def _ordered_ids(session: Session, f: TimelineFilter, ids, marker, flagged):
     """The filtered entries in timeline order, in SQL: the main section, the hearings marker,
     then after the hearings; ``(query, order)`` to count and to cut a page from."""
-    milestone = func.coalesce(Version.meta["milestone"].as_string(), "") == "hearings"
-    after = func.coalesce(Version.meta["after_hearings"].as_boolean(), False)
-    kept = [~milestone]
+    milestones, after = flagged
+    kept = [Document.id.not_in(sorted(milestones))] if milestones else []
     if f.org:
         listed = select(document_organisations.c.document_id)
         kept.append(
@@ -113,24 +131,25 @@ def _ordered_ids(session: Session, f: TimelineFilter, ids, marker: Row | None):
         kept.append(Document.date_earliest <= f.end)
     if ids is not None:
         kept.append(Document.id.in_(sorted(ids)))
-    shown = and_(*kept)
+    shown = and_(true(), *kept)
     if marker and marker.date.overlaps(f.start, f.end):
         shown = or_(shown, Document.id == marker.id)
-    section = case((Document.id == (marker.id if marker else ""), 1), (after, 2), else_=0)
-    query = select(Document.id).join(Version, CURRENT).where(Document.withdrawn_at.is_(None), shown)
+    section = case(
+        (Document.id == (marker.id if marker else ""), 1),
+        (Document.id.in_(sorted(after or {""})), 2),
+        else_=0,
+    )
+    query = select(Document.id).where(Document.withdrawn_at.is_(None), shown)
     title = func.lower(Document.title)
     if session.get_bind().dialect.name == "postgresql":
         title = title.collate("C")
     return query, [section, *date_order(session)[:3], title, date_order(session)[-1]]
 
 
-def _marker(session: Session) -> Row | None:
+def _marker(session: Session, milestones: set[str]) -> Row | None:
     """The hearings marker: the first document with ``milestone: hearings`` in date order."""
-    query = (
-        select(Document.id, Document.kind, Document.title, Document.date_edtf)
-        .join(Version, CURRENT)
-        .where(Document.withdrawn_at.is_(None))
-        .where(Version.meta["milestone"].as_string() == "hearings")
+    query = select(Document.id, Document.kind, Document.title, Document.date_edtf).where(
+        Document.id.in_(sorted(milestones))
     )
     rows = [
         Row(i, k, t, parse_date(e), frozenset(), True, False)
@@ -155,8 +174,9 @@ def _page_ids(
         chosen = Paging(page, per_page, len(ordered)).check()
         cut = ordered[chosen.offset : chosen.offset + chosen.per_page]
         return [row.id for row in cut], chosen, marker
-    marker = _marker(session)
-    query, order = _ordered_ids(session, filters, matching_ids, marker)
+    flagged = _flagged(session)
+    marker = _marker(session, flagged[0])
+    query, order = _ordered_ids(session, filters, matching_ids, marker, flagged)
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     chosen = Paging(page, per_page, total or 0).check()
     cut = query.order_by(*order).offset(chosen.offset).limit(chosen.per_page)
