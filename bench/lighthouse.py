@@ -22,8 +22,6 @@ import argparse
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,17 +29,16 @@ import time
 import urllib.request
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from load import stop  # noqa: E402  (SIGINT to the server's process group, then SIGKILL)
+from search_http import _free_port  # noqa: E402
+
 PROJECT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = PROJECT / "bench" / "node_modules" / ".bin" / "lighthouse"
 CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 HOST = "127.0.0.1"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 def _json(base: str, path: str) -> dict:
@@ -69,17 +66,6 @@ def start(root: Path, port: int, log: Path) -> subprocess.Popen:
             time.sleep(0.5)
     stop(process)
     raise RuntimeError(f"archive serve did not answer within 120 s; see {log}")
-
-
-def stop(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGINT)
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    except ProcessLookupError:
-        pass
 
 
 def pages(base: str) -> dict[str, str]:
