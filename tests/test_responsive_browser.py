@@ -129,3 +129,26 @@ def test_a_page_with_errors_takes_the_reader_to_their_summary(browser, site):  #
     page.wait_for_function("location.hash === '#s-from'")
     assert page.locator("#s-from").input_value() == "Decmber 2019"
     context.close()
+
+
+# Layout shifts after the page first shows (Chromium's layout-shift entries, as CLS counts them).
+SHIFTS = """window.__shifts = [];
+new PerformanceObserver(list => { for (const e of list.getEntries())
+  if (!e.hadRecentInput) window.__shifts.push([e.value,
+    e.sources.map(s => s.node && s.node.nodeName ? s.node.nodeName + '.' + s.node.className : '')]);
+}).observe({type: 'layout-shift', buffered: true});"""
+
+
+@pytest.mark.parametrize("kind", ["quote", "home", "search", "timeline"])
+def test_nothing_moves_once_the_page_shows(browser, site, kind):  # noqa: F811
+    """Scripts that show their controls (Copy buttons) keep their places: nothing jumps under
+    the reader's finger (Lighthouse counts it as layout shift)."""
+    context = browser.new_context(viewport={"width": 1350, "height": 940})
+    page = context.new_page()
+    page.add_init_script(SHIFTS)
+    page.goto(site.url + site.pages[kind])
+    page.wait_for_load_state("load")
+    page.wait_for_function("document.querySelectorAll('button.copy[hidden]').length === 0")
+    shifts = page.evaluate("window.__shifts")
+    context.close()
+    assert shifts == [], shifts
