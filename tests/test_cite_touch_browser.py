@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import FIXTURES, copy_corpus
+from tests.test_cite_browser import app  # noqa: F401  (the quotes fixture corpus, served)
 
 pytestmark = pytest.mark.browser
 
@@ -58,15 +58,6 @@ OUTSIDE = """() => {
   }
   return null;
 }"""
-
-
-@pytest.fixture
-def app(tmp_path, make_archive):
-    from webapp import create_app
-
-    archive = make_archive(copy_corpus(FIXTURES / "quotes", tmp_path / "root"))
-    assert not archive.build().problems
-    return create_app({"TESTING": True}, archive=archive)
 
 
 @pytest.fixture
