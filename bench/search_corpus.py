@@ -78,8 +78,9 @@ def random_date(rng: random.Random) -> str:
     return str(year)
 
 
-def make_corpus(root: Path, count: int, words: int, rng: random.Random) -> list[Doc]:
-    """Write ``count`` documents into ``root/documents`` and return them."""
+def _new_corpus(root: Path, rng: random.Random) -> tuple[Path, list[str], list[float]]:
+    """A new ``root/documents`` with the shipped organisations, and a Zipf vocabulary with its
+    cumulative weights (for ``rng.choices``)."""
     directory = root / "documents"
     directory.mkdir(parents=True)
     (directory / "organisations.yaml").write_bytes(
@@ -87,6 +88,12 @@ def make_corpus(root: Path, count: int, words: int, rng: random.Random) -> list[
     )
     vocab = vocabulary(rng)
     weights = list(itertools.accumulate(1 / (rank + 1) ** 1.07 for rank in range(len(vocab))))
+    return directory, vocab, weights
+
+
+def make_corpus(root: Path, count: int, words: int, rng: random.Random) -> list[Doc]:
+    """Write ``count`` documents into ``root/documents`` and return them."""
+    directory, vocab, weights = _new_corpus(root, rng)
     docs = []
     for n in range(count):
         tokens = rng.choices(vocab, cum_weights=weights, k=words)
@@ -195,13 +202,7 @@ def make_judged(root: Path, topics: int, background: int, rng: random.Random):
     classic test collections: three to six of its stems with any suffix, one to three general
     words that many documents have, sometimes a word no document has, and question and
     function words ("what", "were", "the" …)."""
-    directory = root / "documents"
-    directory.mkdir(parents=True)
-    (directory / "organisations.yaml").write_bytes(
-        (PROJECT / "documents" / "organisations.yaml").read_bytes()
-    )
-    vocab = vocabulary(rng)
-    weights = list(itertools.accumulate(1 / (rank + 1) ** 1.07 for rank in range(len(vocab))))
+    directory, vocab, weights = _new_corpus(root, rng)
     taken = set(vocab)
     shared = [_stem(rng, taken) for _ in range(topics)]
     stems = [[_stem(rng, taken) for _ in range(8)] + rng.sample(shared, 2) for _ in range(topics)]
