@@ -18,13 +18,13 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from .build_settle import settled_ids
-from .canonical import canonical_text
 from .ledger import DocumentLedger, state_entry, version_entry, write_document_ledgers
 from .ledger_cache import LedgerScan
 from .ledger_db import adopt, conflicts, database_only, load_stored, write_database
 from .ledger_plan import RUN_BUILD, Change, pending_problems, plan_changes
 from .models import Organisation, utcnow
 from .problems import Problem
+from .renderings import canonical_and_page, store_missing, store_new
 from .source import SourceTree
 
 ADVISORY_LOCK_KEY = 0x41524348  # "ARCH"
@@ -116,9 +116,10 @@ def run_build(
     if locked:
         report.problems += pending_problems(changes, ledgers)
     else:
-        _record(changes, ledgers, report)
+        _record(changes, ledgers, report, session)
     write_document_ledgers(ledger_folder, [ledger for ledger in ledgers.values() if ledger.dirty])
     _write_database(session, tree, ledgers, stored, held | settled, report)
+    store_missing(session)  # long versions' pages and word indexes (archive/renderings.py)
     report.problems.sort()
     return report
 
@@ -177,8 +178,9 @@ def _ledger_display(doc_id: str) -> str:
     return f"documents/ledger/{doc_id}.jsonl"
 
 
-def _record(changes: list[Change], ledgers: dict[str, DocumentLedger], report) -> None:
-    """Append one entry per change, all stamped with this build's time."""
+def _record(changes: list[Change], ledgers: dict[str, DocumentLedger], report, session) -> None:
+    """Append one entry per change, all stamped with this build's time; store a long new
+    version's page and word index as it is converted."""
     now = utcnow()
     for change in changes:
         ledger = ledgers.setdefault(
@@ -187,10 +189,10 @@ def _record(changes: list[Change], ledgers: dict[str, DocumentLedger], report) -
         source = change.source
         if change.new_version:
             number = ledger.latest.version + 1 if ledger.latest else 1
-            canonical = canonical_text(source.body)
-            ledger.append(
-                version_entry(number, source.metadata, source.body, source.path, now, canonical)
-            )
+            canonical, page = canonical_and_page(source.body)
+            entry = version_entry(number, source.metadata, source.body, source.path, now, canonical)
+            ledger.append(entry)
+            store_new(session, entry, canonical, page)
         else:
             path = source.path if source else None
             ledger.append(state_entry(change.kind, ledger.latest.version, now, path))

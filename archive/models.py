@@ -11,6 +11,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -136,3 +137,15 @@ class Version(Base):
     archived_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
     document: Mapped[Document] = relationship(back_populates="versions")
+
+
+class Rendering(Base):
+    """Something derived from a version once and kept beside it (``archive/renderings.py``):
+    its page or its word index, keyed by the version's SHA-256 and the renderer that made it,
+    so a stored rendering never outlives the code that made it. Never cited; always remade."""
+
+    __tablename__ = "renderings"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    renderer: Mapped[str] = mapped_column(String(80), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)  # zlib-compressed UTF-8

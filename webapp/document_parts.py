@@ -1,5 +1,6 @@
-"""A document page's body: rendered once per version and process, speakers marked on
-transcripts, and a long version cut into parts (``?part=N``) whose anchors stay ``#pN``.
+"""A document page's body: rendered once per version and process (a long version's page is
+read from the database, where the build stored it: ``archive/renderings.py``), speakers marked
+on transcripts, and a long version cut into parts (``?part=N``) whose anchors stay ``#pN``.
 
 A short version (at most ``archive.parts.LONG`` paragraphs) is shown exactly as before: the
 whole body, no ``part`` or ``parts`` in its data, and ``?part`` ignored.
@@ -8,32 +9,29 @@ whole body, no ``part`` or ``parts`` in its data, and ``?part`` ignored.
 from __future__ import annotations
 
 from flask import abort, request, url_for
+from sqlalchemy.orm import object_session
 
-from archive.canonical import render_version
 from archive.models import Version
 from archive.parts import LONG, RenderedVersion, rendered_version
-from archive.transcripts import mark_speakers, paragraph_speakers
+from archive.renderings import is_stored, stored_page, version_page
+from archive.transcripts import paragraph_speakers
 
 from .twin import wants_json
 
 
-def _render(version: Version) -> str:
-    paragraphs = tuple(tuple(pair) for pair in version.paragraphs)
-    # A long version is kept in archive.parts' own cache, not in render_version's (whose 512
-    # entries of half a megabyte each would outgrow a web worker).
-    render = render_version.__wrapped__ if len(paragraphs) > LONG else render_version
-    page = render(version.markdown, version.canonical_text, paragraphs)
-    if version.meta.get("kind") == "transcript":
-        page = mark_speakers(page, paragraph_speakers(version.canonical_text, paragraphs))
-    return page
+def _page(version: Version) -> str:
+    """The stored page when the build stored one under today's renderer, else rendered now."""
+    stored = stored_page(object_session(version), version)
+    return stored if stored is not None else version_page(version)
 
 
 def rendered(version: Version) -> RenderedVersion:
-    """The version's page and its parts, rendered once per process."""
-    if len(version.paragraphs) <= LONG and version.meta.get("kind") != "transcript":
-        page = _render(version)  # render_version keeps it
-        return RenderedVersion(page, ())
-    return rendered_version(version.sha256, lambda: _render(version))
+    """The version's page and its parts, read or rendered once per process."""
+    short = len(version.paragraphs) <= LONG and version.meta.get("kind") != "transcript"
+    if short and not is_stored(version):
+        return RenderedVersion(version_page(version), ())  # render_version keeps it
+    found = rendered_version(version.sha256, lambda: _page(version))
+    return RenderedVersion(found.html, ()) if short else found
 
 
 def speakers(version: Version) -> list[str | None] | None:

@@ -75,9 +75,12 @@ class SnippetMaker:
                     flags[i : i + size] = [True] * size
         return words, flags
 
-    def make(self, text: str, paragraphs: list, count: int = 2) -> tuple[list[Snippet], list[str]]:
-        """Up to ``count`` snippets (best paragraph first) and the matched words as written."""
-        index = word_index(text, paragraphs)
+    def make(
+        self, text: str, paragraphs: list, count: int = 2, stored: dict | None = None
+    ) -> tuple[list[Snippet], list[str]]:
+        """Up to ``count`` snippets (best paragraph first) and the matched words as written;
+        ``stored`` is a long text's word index as the build stored it, if it did."""
+        index = word_index(text, paragraphs, stored)
         if index is not None and not self.marks.phrases:
             scored, matched = self._score_by_index(text, paragraphs, index)
         else:

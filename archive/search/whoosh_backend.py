@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from whoosh import scoring
 
 from ..models import Document
+from ..renderings import stored_word_indexes
 from . import ranking
 from .plan import relaxed_notice
 from .querylang import Word
@@ -167,11 +168,15 @@ class WhooshBackend:
         maker = SnippetMaker(request.plan.scored_words())
         with self.archive.session() as session:
             loaded = current_versions(session, [h.document_id for h in results.hits])
+            versions = [v for _, v in loaded.values()] if request.snippets else []
+            indexes = stored_word_indexes(session, versions)
         results.hits = [h for h in results.hits if h.document_id in loaded]
         for hit in results.hits:
             hit.document, version = loaded[hit.document_id]
             if request.snippets:
-                hit.snippets, hit.matched = maker.make(version.canonical_text, version.paragraphs)
+                hit.snippets, hit.matched = maker.make(
+                    version.canonical_text, version.paragraphs, stored=indexes.get(version.sha256)
+                )
 
     def _suggest(self, reader, text: str, parsed) -> str | None:
         """Replace each unknown word by the most frequent known word within two edits."""
