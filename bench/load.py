@@ -25,6 +25,21 @@ Plans (``--plans``): ``waitress:T`` (T threads in one process), ``gunicorn:W:syn
 ``archive serve`` chooses on this machine). The default list: waitress with 8 threads (the old
 default), waitress with one thread per core, gunicorn with one worker per core, sync and
 gthread with half the default threads, and the new default (gthread, more threads).
+
+``--production --workdir DIR --database-url URL`` measures the production configuration
+instead: ``DIR`` is a ``bench/search.py --workdir`` corpus (``corpus.pickle`` and
+``root/documents``), built into the PostgreSQL database at ``URL`` (a scratch database: the
+build writes it) by ``archive build`` with ``deploy/systemd/archive.env``'s settings
+(``ARCHIVE_SEARCH_BACKEND=postgres``), from a copy of the documents in ``DIR/pg-root``. Then
+the web unit's own command (``deploy/systemd/archive-web.service``'s ExecStart: gunicorn,
+gthread workers and threads as it gives them, its access log) serves it from an empty root,
+as on a web machine, and takes turns with Datasette serving the same corpus (sqlite-utils'
+FTS5 table, as ``bench/search_http.py`` makes it). The archive's mix is the one above with a
+document of the corpus and words it has (``PRODUCTION_MIX``); Datasette's is its nearest page
+to each (``DATASETTE_MIX``: it has no versions, quotes or timeline, so a document, its version
+and its quote are each its row page, the timeline its table sorted by date). The CPU time per
+request counts the web server's processes and, for the archive, the PostgreSQL backends
+serving that database (``/proc``): what a request costs the machine.
 """
 
 from __future__ import annotations
@@ -33,7 +48,9 @@ import argparse
 import datetime as dt
 import http.client
 import os
+import pickle
 import platform
+import shlex
 import shutil
 import signal
 import socket
@@ -42,10 +59,17 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from archive.core import Archive
-from webapp.serving import THREADS_PER_WORKER, Plan, cpu_cores, plan, run, serve
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
+
+from search_http import DATASETTE_SETTINGS, commit, datasette_version  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from archive.core import Archive  # noqa: E402
+from webapp.serving import THREADS_PER_WORKER, Plan, cpu_cores, plan, run, serve  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -60,6 +84,37 @@ MIX = [
     "/timeline",
     "/api/v1/search?q=child+exploitation",
 ]
+
+
+def production_mix(doc: str) -> list[str]:
+    """The same eight pages over the synthetic corpus: its document, words it has."""
+    return [
+        "/",
+        "/documents",
+        f"/documents/{doc}",
+        f"/documents/{doc}/v1",
+        f"/documents/{doc}/v1/q/0-80",
+        "/search?q=police",
+        "/timeline",
+        "/api/v1/search?q=children+exploitation",
+    ]
+
+
+def datasette_mix(doc: str, database: str = "corpus") -> list[str]:
+    """Datasette's nearest page to each of ``production_mix``'s, in the same order."""
+    table = f"/{database}/documents"
+    return [
+        "/",
+        table,
+        f"{table}/{doc}",
+        f"{table}/{doc}",
+        f"{table}/{doc}",
+        f"{table}?_search=police",
+        f"{table}?_sort=earliest",
+        f"{table}.json?_search=children+exploitation",
+    ]
+
+
 LUA = """
 paths = {%s}
 counter = 0
@@ -124,28 +179,47 @@ def _get(port: int, path: str) -> int:
         connection.close()
 
 
-def start(spec: str, root: Path, port: int, log: Path) -> subprocess.Popen:
-    command = [sys.executable, __file__, "--serve", spec, "--root", str(root), "--port", str(port)]
+@dataclass
+class Server:
+    """What is measured: a label, its mix of pages, how to start it on a port."""
+
+    label: str
+    mix: list[str]
+    launch: Callable[[int, Path], subprocess.Popen]
+    database: str | None = None  # a PostgreSQL database whose backends' CPU time counts too
+    script: Path | None = None
+
+
+def popen(command: list[str], log: Path, **options) -> subprocess.Popen:
     with log.open("ab") as output:
-        process = subprocess.Popen(
-            command, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        return subprocess.Popen(
+            command, stdout=output, stderr=subprocess.STDOUT, start_new_session=True, **options
         )
-    deadline = time.monotonic() + 60
+
+
+def plan_server(spec: str, root: Path) -> Server:
+    command = [sys.executable, __file__, "--serve", spec, "--root", str(root), "--port"]
+    return Server(label(spec), MIX, lambda port, log: popen([*command, str(port)], log))
+
+
+def start(server: Server, port: int, log: Path) -> subprocess.Popen:
+    process = server.launch(port, log)
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{spec} exited with {process.returncode}; see {log}")
+            raise RuntimeError(f"{server.label} exited with {process.returncode}; see {log}")
         try:
-            statuses = {path: _get(port, path) for path in MIX}
+            statuses = {path: _get(port, path) for path in server.mix}
         except OSError:
             time.sleep(0.3)
             continue
         bad = {path: status for path, status in statuses.items() if status != 200}
         if bad:
             stop(process)
-            raise RuntimeError(f"{spec}: pages that did not answer 200: {bad}")
+            raise RuntimeError(f"{server.label}: pages that did not answer 200: {bad}")
         return process
     stop(process)
-    raise RuntimeError(f"{spec} did not answer within 60 s; see {log}")
+    raise RuntimeError(f"{server.label} did not answer within 120 s; see {log}")
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -190,15 +264,36 @@ def cpu_seconds(pgid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def measure(spec: str, root: Path, script: Path, args, log: Path) -> dict:
-    """One plan, one round: the server's CPU per request and cores kept busy, beside wrk's."""
+def backend_cpu_seconds(database: str | None) -> float:
+    """CPU time used so far by the live PostgreSQL backends connected to ``database``."""
+    if not database:
+        return 0.0
+    ticks = 0
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            title = cmdline.read_bytes().decode(errors="replace")
+            if not title.startswith("postgres: ") or f" {database} " not in title:
+                continue
+            fields = (cmdline.parent / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def measure(server: Server, args, log: Path) -> dict:
+    """One server, one round: its CPU per request and cores kept busy, beside wrk's."""
     port = _free_port()
-    process = start(spec, root, port, log)
+    process = start(server, port, log)
     try:
-        drive(port, script, args.clients, args.warmup)
+        drive(port, server.script, args.clients, args.warmup)
+        database = backend_cpu_seconds(server.database)
         cpu, started = cpu_seconds(process.pid), time.monotonic()
-        row = drive(port, script, args.clients, args.seconds)
+        row = drive(port, server.script, args.clients, args.seconds)
         cpu = cpu_seconds(process.pid) - cpu
+        row["db_cpu_ms"] = 1000 * (backend_cpu_seconds(server.database) - database)
+        row["db_cpu_ms"] /= max(1, row["requests"])
+        cpu += row["db_cpu_ms"] * row["requests"] / 1000
         row["cores"] = cpu / (time.monotonic() - started)
         row["cpu_ms"] = 1000 * cpu / max(1, row["requests"])
         return row
@@ -223,7 +318,7 @@ def machine() -> str:
 
 def summarise(runs: list[dict]) -> dict:
     """The median of each figure over the rounds, the range of req/s, and every error."""
-    keys = ("rps", "p50", "p95", "p99", "cpu_ms", "cores")
+    keys = ("rps", "p50", "p95", "p99", "cpu_ms", "db_cpu_ms", "cores")
     row = {key: statistics.median(run[key] for run in runs) for key in keys}
     rates = [run["rps"] for run in runs]
     row["range"] = f" ({min(rates):.1f}–{max(rates):.1f})" if len(runs) > 1 else ""
@@ -231,26 +326,31 @@ def summarise(runs: list[dict]) -> dict:
     return row
 
 
-def report(rows: dict[str, dict], args, loads: list[str]) -> None:
-    print(f"\n{dt.date.today()}, {machine()}; load average before/after: {' / '.join(loads)}")
+def report(rows: dict[str, dict], servers: dict[str, Server], args, loads: list[str]) -> None:
+    print(f"\n{dt.date.today()}, {machine()}, commit {commit()}")
+    print(f"load average before/after: {' / '.join(loads)}")
     print(
-        f"{args.clients} keep-alive clients, {args.seconds:g} s per plan after a warm-up, "
-        f"{args.rounds} round(s) with the plans in turn (medians; req/s range in brackets)"
+        f"{args.clients} keep-alive clients, {args.seconds:g} s per server after a warm-up, "
+        f"{args.rounds} round(s) with the servers in turn (medians; req/s range in brackets)"
     )
-    print("mix, in turn: " + ", ".join(MIX))
-    base = rows.get("waitress:8")
+    for key, server in servers.items():
+        print(f"mix of {key}, in turn: " + ", ".join(server.mix))
+    base_key = "datasette" if args.production else "waitress:8"
+    base, old = rows.get(base_key), "Datasette" if args.production else "old"
     print(
-        "\n| plan | req/s | p50 ms | p95 ms | p99 ms | errors | req/s vs old | p99 vs old "
-        "| server CPU ms/req | cores busy |\n|---|---|---|---|---|---|---|---|---|---|"
+        f"\n| server | req/s | p50 ms | p95 ms | p99 ms | errors | req/s vs {old} "
+        f"| p99 vs {old} | server CPU ms/req (of which PostgreSQL) | cores busy |"
+        "\n|---|---|---|---|---|---|---|---|---|---|"
     )
-    for spec, row in rows.items():
+    for key, row in rows.items():
         ratios = ["", ""]
-        if base and spec != "waitress:8":
+        if base and key != base_key:
             ratios = [f"×{row['rps'] / base['rps']:.2f}", f"×{row['p99'] / base['p99']:.2f}"]
+        database = f" ({row['db_cpu_ms']:.1f})" if servers[key].database else ""
         print(
-            f"| {label(spec)} | {row['rps']:.1f}{row['range']} | {row['p50']:.0f} | "
+            f"| {servers[key].label} | {row['rps']:.1f}{row['range']} | {row['p50']:.0f} | "
             f"{row['p95']:.0f} | {row['p99']:.0f} | {row['errors']} | {ratios[0]} | {ratios[1]} | "
-            f"{row['cpu_ms']:.1f} | {row['cores']:.2f} |"
+            f"{row['cpu_ms']:.1f}{database} | {row['cores']:.2f} |"
         )
 
 
@@ -258,24 +358,94 @@ def load_average() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
 
 
-def run_all(specs: list[str], args, tmp: Path) -> dict[str, dict]:
+def plan_servers(specs: list[str], tmp: Path) -> dict[str, Server]:
+    """The plans over a copy of this repository's documents (SQLite + Whoosh)."""
     root = tmp / "root"
     shutil.copytree(PROJECT / "documents", root / "documents")
     archive = Archive.open(root)
     print(f"Build: {archive.build().summary()}.")
     archive.close()
-    script, log = tmp / "mix.lua", tmp / "server.log"
-    script.write_text(LUA % ", ".join(f'"{path}"' for path in MIX))
-    runs: dict[str, list[dict]] = {spec: [] for spec in specs}
+    return {spec: plan_server(spec, root) for spec in specs}
+
+
+def deploy_settings() -> tuple[list[str], dict[str, str]]:
+    """The web unit's ExecStart (continuation lines joined) and archive.env's settings."""
+    unit = (PROJECT / "deploy" / "systemd" / "archive-web.service").read_text(encoding="utf-8")
+    lines = unit.replace("\\\n", " ").splitlines()
+    command = shlex.split(next(x for x in lines if x.startswith("ExecStart=")).split("=", 1)[1])
+    env_file = (PROJECT / "deploy" / "systemd" / "archive.env").read_text(encoding="utf-8")
+    pairs = [x.split("=", 1) for x in env_file.splitlines() if x and not x.startswith("#")]
+    return command, dict(pairs)
+
+
+def production_servers(args, tmp: Path) -> dict[str, Server]:
+    """The web unit over PostgreSQL (built here from the corpus), and Datasette beside it."""
+    from search_http import datasette_database, doc_rows, venv_tool
+
+    docs, _ = pickle.loads((args.workdir / "corpus.pickle").read_bytes())
+    command, settings = deploy_settings()
+    root = args.workdir / "pg-root"  # the build machine's checkout: documents and its cache
+    if not root.exists():
+        shutil.copytree(args.workdir / "root" / "documents", root / "documents")
+    env = {**os.environ, **settings, "ARCHIVE_ROOT": str(root), "PYTHONPATH": str(PROJECT)}
+    env.update(ARCHIVE_DATABASE_URL=args.database_url, ARCHIVE_READ_DATABASE_URL="")
+    env.update(ARCHIVE_BASE_URL="", ARCHIVE_TRUSTED_HOSTS="")
+    started = time.monotonic()
+    build = [sys.executable, "-m", "webapp.cli", "--root", str(root), "build"]
+    result = subprocess.run(build, env=env, capture_output=True, text=True)
+    if result.returncode:
+        raise RuntimeError(f"archive build failed: {result.stdout}{result.stderr}")
+    lines = (result.stdout or result.stderr).strip().splitlines()
+    print(f"archive build on PostgreSQL: {lines[-1] if lines else ''} "
+          f"({time.monotonic() - started:.0f} s)")  # fmt: skip
+    web = tmp / "web-machine"  # a web machine keeps no files
+    web.mkdir()
+    env["ARCHIVE_ROOT"] = str(web)
+    assert command[0].endswith("/gunicorn"), command
+    bind = command.index("--bind") + 1
+
+    def launch_web(port: int, log: Path) -> subprocess.Popen:
+        served = [sys.executable, "-m", "gunicorn", *command[1:]]
+        served[bind + 2] = f"{HOST}:{port}"  # two more words in front: -m gunicorn
+        return popen(served, log, env=env, cwd=web)
+
+    database = datasette_database(args.workdir / "corpus.db", doc_rows(docs))
+
+    def launch_datasette(port: int, log: Path) -> subprocess.Popen:
+        datasette = [str(venv_tool("datasette")), "serve", str(database), "--host", HOST]
+        return popen([*datasette, "--port", str(port), *DATASETTE_SETTINGS], log)
+
+    workers = command[command.index("--workers") + 1]
+    threads = command[command.index("--threads") + 1]
+    name = make_url(args.database_url).database
+    doc = docs[len(docs) // 2].id
+    return {
+        "production": Server(
+            f"archive-web.service: gunicorn, {workers} gthread × {threads}, PostgreSQL search",
+            production_mix(doc), launch_web, database=name,
+        ),
+        "datasette": Server(
+            f"{datasette_version()} (sqlite-utils FTS5)", datasette_mix(doc, database.stem),
+            launch_datasette,
+        ),
+    }  # fmt: skip
+
+
+def run_all(servers: dict[str, Server], args, tmp: Path) -> dict[str, dict]:
+    log = tmp / "server.log"
+    for key, server in servers.items():
+        server.script = tmp / f"mix-{len(key)}-{abs(hash(key))}.lua"
+        server.script.write_text(LUA % ", ".join(f'"{path}"' for path in server.mix))
+    runs: dict[str, list[dict]] = {key: [] for key in servers}
     try:
         for number in range(1, args.rounds + 1):
-            for spec in specs:
-                print(f"round {number}: {label(spec)} …", flush=True)
-                runs[spec].append(measure(spec, root, script, args, log))
+            for key, server in servers.items():
+                print(f"round {number}: {server.label} …", flush=True)
+                runs[key].append(measure(server, args, log))
     except RuntimeError:
         print(log.read_text(errors="replace")[-3000:] if log.exists() else "", file=sys.stderr)
         raise
-    return {spec: summarise(found) for spec, found in runs.items()}
+    return {key: summarise(found) for key, found in runs.items()}
 
 
 def main() -> None:
@@ -285,6 +455,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--warmup", type=float, default=3)
     parser.add_argument("--plans", help="comma-separated plans (default: see the docstring)")
+    parser.add_argument("--production", action="store_true", help="deploy/'s configuration")
+    parser.add_argument("--workdir", type=Path, help="with --production: bench/search.py's")
+    parser.add_argument("--database-url", help="with --production: a scratch PostgreSQL database")
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
@@ -293,12 +466,18 @@ def main() -> None:
         return serve_one(args.serve, args.root, args.port)
     if shutil.which("wrk") is None:
         sys.exit("bench/load.py needs wrk: apt-get install -y wrk (Debian/Ubuntu)")
-    specs = args.plans.split(",") if args.plans else default_plans()
+    if args.production and not (args.workdir and args.database_url):
+        parser.error("--production needs --workdir and --database-url")
     loads = [load_average()]
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
-        rows = run_all(specs, args, Path(tmp))
+        if args.production:
+            servers = production_servers(args, Path(tmp))
+        else:
+            specs = args.plans.split(",") if args.plans else default_plans()
+            servers = plan_servers(specs, Path(tmp))
+        rows = run_all(servers, args, Path(tmp))
     loads.append(load_average())
-    report(rows, args, loads)
+    report(rows, servers, args, loads)
 
 
 if __name__ == "__main__":
