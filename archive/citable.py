@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .dates import ArchiveDate, parse_date
+from .transcript_pages import PageSpan
 
 KIND_WORDS = {
     "statement": "statement",
@@ -37,6 +38,9 @@ class Citable:
     # Lancashire Telegraph, c. December 2019"); exports carry it in their notes.
     provenance: str | None = None
     hearing_day: int | None = None  # a transcript's day of hearings ("Day 11")
+    # A transcript's pages and lines of the cited words, when its front matter gives its pages
+    # (archive/transcript_pages.py): then the pinpoint is "page 45, lines 3–12", not the paragraph.
+    pages: PageSpan | None = None
 
     @property
     def date(self) -> ArchiveDate:
@@ -64,7 +68,10 @@ class Citable:
 
     @property
     def pinpoint(self) -> str | None:
-        """The paragraph locator: "3", or "3–4" for a span across paragraphs."""
+        """The locator: the paragraph ("3", or "3–4" for a span across paragraphs), or a
+        transcript's page and lines ("45:3–12") when its source gives them."""
+        if self.pages is not None:
+            return self.pages.locator()
         if not self.paragraphs:
             return None
         first, last = self.paragraphs[0], self.paragraphs[-1]

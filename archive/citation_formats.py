@@ -27,7 +27,9 @@ def _how_published(citable: Citable, site: str) -> str:
     parts = [site]
     if citable.designation:
         parts.append(citable.designation)
-    if citable.pinpoint:
+    if citable.pages is not None:
+        parts.append(citable.pages.words())
+    elif citable.pinpoint:
         label = "paras" if "–" in citable.pinpoint else "para"
         parts.append(f"{label} {citable.pinpoint}")
     return ", ".join(parts)

@@ -9,7 +9,9 @@ Cite Them Right (Harvard), 11th edn, web pages: Author (Year) Title. Available a
 (Accessed: date).
 
 What every style adds, because a reader must be able to check it: the archive's version and its
-short hash after the site's name; the paragraph pinpoint; and, for words another publication
+short hash after the site's name; the paragraph pinpoint (a transcript whose front matter gives
+its pages: the page and lines, "page 45, lines 3–12" in OSCOLA and Chicago, "p. 45, lines 3–12"
+in APA and Cite Them Right, as each writes page numbers); and, for words another publication
 carried, the source's own phrase ("as reported in", "first reported by") with that publication.
 Titles keep the capitalisation they were archived with: re-casing would change quoted words
 inside them (‘“leave no stone unturned”’).
@@ -36,7 +38,11 @@ def _with_stop(text: str) -> str:
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
-def _pin(citable: Citable, single: str, plural: str) -> str:
+def _pin(citable: Citable, single: str, plural: str, abbreviated: bool = True) -> str:
+    """The pinpoint: "para 3" / "paras 3–4", or a transcript's "page 45, lines 3–12" (with
+    ``abbreviated``, as APA and Cite Them Right write pages: "p. 45, lines 3–12")."""
+    if citable.pages is not None:
+        return citable.pages.words(abbreviated)
     if not citable.pinpoint:
         return ""
     return f"{plural if '–' in citable.pinpoint else single} {citable.pinpoint}"
@@ -69,7 +75,7 @@ def _carried(citable: Citable, style: str, comma: bool) -> str:
 def oscola(citable: Citable) -> list[dict]:
     author, title = names(citable.authors), single_quoted(citable.title)
     date = style_date(citable.date, "oscola")
-    pin = _pin(citable, "para", "paras")
+    pin = _pin(citable, "para", "paras", abbreviated=False)
     where = f"({_site(citable)}, {date})"
     tail = f"<{citable.url}> accessed {_accessed(citable)}"
     carried = f",{_carried(citable, 'oscola', comma=False)}" if citable.reported_via else ""
@@ -132,7 +138,7 @@ def chicago(citable: Citable) -> list[dict]:
     author, title = names(citable.authors, serial_comma=True), single_quoted(citable.title)
     date = style_date(citable.date, "chicago")
     carried = _carried(citable, "chicago", comma=True)
-    pin = _pin(citable, "para.", "paras.")
+    pin = _pin(citable, "para.", "paras.", abbreviated=False)
     accessed = _accessed(citable)
     note = (
         f"{author}, {title}, {citable.kind_words}{carried}, {_site(citable)}, {date},"

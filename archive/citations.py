@@ -23,6 +23,7 @@ from .citation_styles import PROSE, SITE_NAME
 from .dates import parse_date
 from .organisation_names import definite_names_for, version_names
 from .provenance import provenance_of
+from .transcript_pages import page_span
 
 STYLES = {
     "oscola": "OSCOLA",
@@ -123,8 +124,10 @@ def citable_for(
     paragraphs: tuple[int, ...] = (),
     quote: str | None = None,
     versioned: bool = True,
+    span: tuple[int, int] | None = None,
 ) -> Citable:
-    """Describe a document's version (or, unversioned, the document) for citation."""
+    """Describe a document's version (or, unversioned, the document) for citation; ``span`` is
+    a quote's characters (a transcript with pages is cited by the page and lines they are on)."""
     meta = version.meta
     names = version_names(document, version)
     key = f"{document.id}-v{version.number}" if versioned else document.id
@@ -147,7 +150,17 @@ def citable_for(
         sha256=version.sha256 if versioned else None,
         provenance=carried[0].upper() + carried[1:] if carried else None,
         hearing_day=meta.get("hearing_day"),
+        pages=_pages(version, paragraphs, span),
     )
+
+
+def _pages(version, paragraphs: tuple[int, ...], span: tuple[int, int] | None):
+    """The pages and lines of the cited words (a quote's span, or the cited paragraphs)."""
+    if "pages" not in (version.meta or {}):
+        return None
+    if span is None and paragraphs:
+        span = (version.paragraphs[paragraphs[0] - 1][0], version.paragraphs[paragraphs[-1] - 1][1])
+    return page_span(version, *span) if span else None
 
 
 def all_citations(citable: Citable) -> dict[str, dict]:

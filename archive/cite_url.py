@@ -37,8 +37,9 @@ def cite_url(session: Session, url: str, style: str, accessed: dt.date | None = 
         start, end = parse_range(span)
         quote = get_quote(session, doc_id, int(number), start, end)
         citable = citable_for(
-            quote.document, quote.version, public, accessed, quote.paragraphs, quote.text
-        )
+            quote.document, quote.version, public, accessed, quote.paragraphs, quote.text,
+            span=(quote.start, quote.end),
+        )  # fmt: skip
     else:
         view = get_document(session, doc_id, int(number) if number else None)
         citable = citable_for(view.document, view.version, public, accessed, versioned=bool(number))

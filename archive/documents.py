@@ -8,9 +8,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .canonical import canonical_text
 from .dates import InvalidDate, parse_date
 from .frontmatter import FrontMatterError, split_front_matter
 from .problems import Problem, quoted
+from .transcript_pages import pages_problems, pages_text_problems
 from .transcripts import hearing_day_problem
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{2,79}$")
@@ -18,7 +20,7 @@ KINDS = ("statement", "report", "article", "transcript", "event")
 FIELDS = {
     "id", "title", "kind", "organisations", "speaker", "date", "source", "tags",
     "summary", "context", "see_also", "milestone", "after_hearings", "change_note",
-    "hearing_day",
+    "hearing_day", "pages",
 }  # fmt: skip
 SOURCE_FIELDS = {"title", "publisher", "url", "published", "via", "reference"}
 TAG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -174,6 +176,8 @@ def _check_lists(check: _Checker, data: dict) -> None:
     problem = hearing_day_problem(data.get("hearing_day"), data.get("kind"))
     if problem:
         check.add("hearing_day", problem)
+    for name, message in pages_problems(data.get("pages"), data.get("kind")):
+        check.add(name, message)
 
 
 def load_document(
@@ -199,6 +203,12 @@ def load_document(
     if not parsed.body.strip():
         check.problems.append(Problem(display, parsed.body_line, "document body is empty"))
     doc_id = parsed.data.get("id") if isinstance(parsed.data.get("id"), str) else None
+    if not check.problems and parsed.data.get("pages") is not None:  # a transcript's pages
+        found = canonical_text(parsed.body)
+        for name, message in pages_text_problems(
+            parsed.data["pages"], found.text, found.paragraphs
+        ):
+            check.add(name, message)
     if check.problems:
         return None, check.problems, doc_id
     document = SourceDocument(

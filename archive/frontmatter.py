@@ -180,6 +180,18 @@ def _key_lines(node: yaml.MappingNode, offset: int, prefix: str = "") -> dict[st
         lines[name] = key_node.start_mark.line + offset
         if isinstance(value_node, yaml.MappingNode):
             lines.update(_key_lines(value_node, offset, name + "."))
+        elif isinstance(value_node, yaml.SequenceNode):
+            lines.update(_item_lines(value_node, offset, name + "."))
+    return lines
+
+
+def _item_lines(node: yaml.SequenceNode, offset: int, prefix: str) -> dict[str, int]:
+    """The line of each item of a list (``pages.starts.3``), and of a list's inside it."""
+    lines: dict[str, int] = {}
+    for i, item in enumerate(node.value):
+        lines[f"{prefix}{i}"] = item.start_mark.line + offset
+        if isinstance(item, yaml.SequenceNode):
+            lines.update(_item_lines(item, offset, f"{prefix}{i}."))
     return lines
 
 

@@ -16,6 +16,7 @@ import jsonschema
 import rispy
 
 from archive.citations import Citable, cite
+from archive.transcript_pages import PageSpan
 from tests.conftest import FIXTURES
 
 URL = "https://archive.example/documents/fx-hearing-day-11/v1/q/212301-212356"
@@ -110,3 +111,67 @@ def test_transcript_in_the_data_formats():
     jsonschema.validate([item], schema)
     assert item["genre"] == "transcript, day 11"
     assert item["locator"] == "1234"
+
+
+# The same quote in a transcript whose front matter gives its pages and lines (the official
+# transcript's page 45, lines 3 to 12): every style pins it there instead of the paragraph.
+PAGED = replace(TRANSCRIPT, pages=PageSpan(45, 3, 45, 12))
+
+
+def test_paged_transcript_quote_oscola():
+    out = texts(PAGED, "oscola")
+    assert out["note"] == (
+        "Fixture Inquiry, ‘Synthetic hearing, day 11’, Transcript, Day 11"
+        f" ({SITE}, 13 March 2031) page 45, lines 3–12 <{URL}> accessed 29 November 2026."
+    )
+    assert out["bibliography"] == texts(TRANSCRIPT, "oscola")["bibliography"]
+
+
+def test_paged_transcript_quote_apa():
+    out = texts(PAGED, "apa")
+    assert out["in-text"] == "(Fixture Inquiry, 2031, p. 45, lines 3–12)"
+    assert out["quotation"] == (
+        "“the panel met the board twice” (Fixture Inquiry, 2031, p. 45, lines 3–12)"
+    )
+
+
+def test_paged_transcript_quote_chicago():
+    assert texts(PAGED, "chicago")["note"] == (
+        "Fixture Inquiry, ‘Synthetic hearing, day 11’, transcript, day 11,"
+        f" {SITE}, 13 March 2031, page 45, lines 3–12, accessed 29 November 2026, {URL}."
+    )
+
+
+def test_paged_transcript_quote_harvard():
+    out = texts(PAGED, "harvard")
+    assert out["in-text"] == "(Fixture Inquiry, 2031, p. 45, lines 3–12)"
+    assert out["quotation"] == (
+        "‘the panel met the board twice’ (Fixture Inquiry, 2031, p. 45, lines 3–12)"
+    )
+
+
+def test_paged_transcript_across_pages_and_without_lines():
+    across = replace(TRANSCRIPT, pages=PageSpan(45, 20, 46, 3))
+    assert texts(across, "oscola")["note"].endswith(
+        f"13 March 2031) page 45, line 20 to page 46, line 3 <{URL}> accessed 29 November 2026."
+    )
+    assert (
+        texts(across, "apa")["in-text"]
+        == "(Fixture Inquiry, 2031, p. 45, line 20 to p. 46, line 3)"
+    )
+    pages_only = replace(TRANSCRIPT, pages=PageSpan(45, None, 46, None))
+    assert texts(pages_only, "harvard")["in-text"] == "(Fixture Inquiry, 2031, pp. 45–46)"
+    assert texts(pages_only, "chicago")["note"].endswith(
+        f"13 March 2031, pages 45–46, accessed 29 November 2026, {URL}."
+    )
+
+
+def test_paged_transcript_in_the_data_formats():
+    (entry,) = bibtexparser.parse_string(texts(PAGED, "bibtex")["entry"]).entries
+    assert entry["howpublished"] == f"{SITE}, page 45, lines 3–12"
+    (record,) = rispy.loads(texts(PAGED, "ris")["entry"])
+    assert record["notes"][0] == f"{SITE}, page 45, lines 3–12"
+    schema = json.loads((FIXTURES / "csl-data.schema.json").read_text())
+    (item,) = json.loads(texts(PAGED, "csl-json")["entry"])
+    jsonschema.validate([item], schema)
+    assert item["locator"] == "45:3–12"

@@ -38,7 +38,10 @@ def quote_data(quote: Quote, accessed: dt.date) -> dict:
     """Everything a quote page shows; the JSON twin returns the same dict."""
     document, version, meta = quote.document, quote.version, quote.version.meta
     path = quote_path(document.id, version.number, quote.start, quote.end)
-    citable = citable_for(document, version, absolute(path), accessed, quote.paragraphs, quote.text)
+    citable = citable_for(
+        document, version, absolute(path), accessed, quote.paragraphs, quote.text,
+        span=(quote.start, quote.end),
+    )  # fmt: skip
     citations = all_citations(citable)
     data = {
         "document": document_summary(document),
@@ -68,9 +71,25 @@ def quote_data(quote: Quote, accessed: dt.date) -> dict:
         "citations": citations,
         "embed": embed_html(quote, _entry(citations["oscola"], "note"), absolute(path)),
     }
+    if citable.pages is not None:  # a transcript whose source gives its pages and lines
+        data["quote"]["pages"] = pages_data(citable)
     data["meta_tags"] = highwire(citable_meta(citable), absolute(path))
     data["json_ld"] = json_ld(quotation_ld(data, citable))
     return data
+
+
+def pages_data(citable) -> dict:
+    """Where the quoted words are in the official transcript: "Day 11, page 45, lines 3–12"."""
+    span = citable.pages
+    day = f"Day {citable.hearing_day}, " if citable.hearing_day else ""
+    return {
+        "text": day + span.words(),
+        "locator": span.locator(),
+        "first_page": span.first_page,
+        "first_line": span.first_line,
+        "last_page": span.last_page,
+        "last_line": span.last_line,
+    }
 
 
 def _context(quote: Quote) -> list[dict]:
@@ -172,8 +191,11 @@ def highwire(meta: dict, url: str) -> list[tuple[str, str]]:
     return tags
 
 
-def document_context(doc_id: str, number: int, is_current: bool, paragraphs, text) -> dict:
-    """Citations, meta tags, JSON-LD and paragraph links for a document or version page."""
+def document_context(
+    doc_id: str, number: int, is_current: bool, paragraphs, text, view=None
+) -> dict:
+    """Citations, meta tags, JSON-LD and paragraph links for a document or version page;
+    ``view``: the page's ``DocumentView``, while its session is open (saves loading it again)."""
     from archive.queries import get_document
 
     from .twin import archive
@@ -182,13 +204,18 @@ def document_context(doc_id: str, number: int, is_current: bool, paragraphs, tex
     if (doc_id, number) in memo:
         return memo[doc_id, number]
     accessed = dt.datetime.now(dt.UTC).date()
-    with archive().session() as session:
-        view = get_document(session, doc_id, number)
-        if is_current:
-            url = absolute(url_for("documents.document", doc_id=doc_id))
-        else:
-            url = absolute(url_for("documents.version", doc_id=doc_id, number=number))
+    if is_current:
+        url = absolute(url_for("documents.document", doc_id=doc_id))
+    else:
+        url = absolute(url_for("documents.version", doc_id=doc_id, number=number))
+    if view is not None:
         citable = citable_for(view.document, view.version, url, accessed, versioned=not is_current)
+    else:
+        with archive().session() as session:
+            view = get_document(session, doc_id, number)
+            citable = citable_for(
+                view.document, view.version, url, accessed, versioned=not is_current
+            )
     memo[doc_id, number] = {
         "citations": all_citations(citable),
         "meta_tags": highwire(citable_meta(citable), url),
