@@ -9,7 +9,9 @@ positions are encoded as ``whoosh.formats.Positions`` encodes them, so the index
 
 from __future__ import annotations
 
-from collections import Counter
+from itertools import compress
+from itertools import count as naturals
+from operator import and_, sub
 from pickle import dumps
 
 from whoosh import fields
@@ -17,6 +19,7 @@ from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer
 from whoosh.support.charset import accent_map
 from whoosh.system import pack_uint
 
+from .plan import COMMON_WORDS
 from .querylang import WORD
 
 
@@ -51,12 +54,18 @@ def analyzer(tokenizer=RegexTokenizer):
     return tokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
 
 
-def positioned(text: str, lines: bool = False) -> dict[str, list[int]]:
-    """Each word of ``text`` with its positions (with ``lines``, a gap between lines)."""
+def lines_of(text: str, lines: bool = False) -> list[list[str]]:
+    """The words of ``text``, line by line with ``lines``, else as one line."""
+    return [words(line) for line in text.split("\n")] if lines else [words(text)]
+
+
+def positioned(text, lines: bool = False) -> dict[str, list[int]]:
+    """Each word of ``text`` (or of its ``lines_of``) with its positions; with ``lines``, a
+    position is left empty after each line."""
     found: dict[str, list[int]] = {}
     position = 0
-    for line in text.split("\n") if lines else (text,):
-        for word in words(line):
+    for line in lines_of(text, lines) if isinstance(text, str) else text:
+        for word in line:
             found.setdefault(word, []).append(position)
             position += 1
         position += 1
@@ -65,33 +74,93 @@ def positioned(text: str, lines: bool = False) -> dict[str, list[int]]:
 
 # The encoded positions of a word that occurs once, at each of the first positions.
 ONCE = [pack_uint(1) + dumps([position], 2) for position in range(4096)]
+ONCE_LIMIT = len(ONCE)
+_COUNTS = [pack_uint(count) for count in range(256)]
+
+
+def encode_positions(where: list[int]) -> tuple[int, float, bytes]:
+    """Frequency, weight and ``whoosh.formats.Positions``' encoding of sorted positions."""
+    count = len(where)
+    if count == 1 and where[0] < len(ONCE):  # most words of a text
+        return 1, 1.0, ONCE[where[0]]
+    deltas = [where[0], *map(sub, where[1:], where)]
+    head = _COUNTS[count] if count < len(_COUNTS) else pack_uint(count)
+    return count, float(count), head + dumps(deltas, 2)
 
 
 class FastText(fields.TEXT):
-    """A TEXT field with positions whose ``index`` computes its postings in few calls."""
+    """A TEXT field with positions whose postings are computed in few calls. Its value is a
+    text, or the text's ``lines_of`` when the caller has them already."""
 
     def __init__(self, lines: bool = False, **options):
         super().__init__(analyzer=analyzer(LinesTokenizer if lines else RegexTokenizer),
                          phrase=True, **options)  # fmt: skip
         self.lines = lines
 
-    def index(self, value, **kwargs):
+    def postings(self, value) -> list[tuple]:
+        """(word, frequency, weight, encoded positions) of each word."""
+        return [(word, *encode_positions(where))
+                for word, where in positioned(value, self.lines).items()]  # fmt: skip
+
+    def add_postings(self, terms: dict, docnum: int, value) -> int:
+        """Append each word's (docnum, weight, encoded positions) to ``terms[word]``, a
+        ``whoosh_writer.PostingTable`` field; the field's length. (``postings`` inlined: this
+        runs once per posting of the whole index.)"""
+        length, get = 0, terms.get
         for word, where in positioned(value, self.lines).items():
-            count = len(where)
-            if count == 1 and where[0] < len(ONCE):  # most words of a text
-                yield word.encode("utf-8"), 1, 1.0, ONCE[where[0]]
-                continue
-            deltas = [where[0], *(b - a for a, b in zip(where, where[1:], strict=False))]
-            yield word.encode("utf-8"), count, float(count), pack_uint(count) + dumps(deltas, 2)
+            if len(where) == 1 and where[0] < ONCE_LIMIT:
+                count, weight, encoded = 1, 1.0, ONCE[where[0]]
+            else:
+                count, weight, encoded = encode_positions(where)
+            length += count
+            entry = get(word)
+            if entry is None:
+                terms[word] = [docnum, weight, encoded]
+            else:
+                entry += (docnum, weight, encoded)
+        return length
+
+    def index(self, value, **kwargs):
+        for word, count, weight, encoded in self.postings(value):
+            yield word.encode("utf-8"), count, weight, encoded
 
 
-class FastTerms(fields.KEYWORD):
-    """A scorable KEYWORD field given its terms as a list: each term with its frequency."""
+FIELD_SLOTS = 4  # a pair's position is its first word's position * 4 + its field's number
+
+
+def pair_slots(fields_lines: list[list[list[str]]]) -> list[tuple[str, int]]:
+    """Each adjacent pair of common words of each field, with where it is: its first word's
+    position in that field (counted as ``positioned`` counts) times ``FIELD_SLOTS``, plus the
+    field's number (0 title, 1 body, 2 the organisations' names), so that a phrase of k common
+    words is found from its k - 1 pairs at consecutive positions, in the same field."""
+    found = []
+    common = COMMON_WORDS.__contains__
+    for number, lines in enumerate(fields_lines):
+        position = 0
+        for line in lines:
+            flags = list(map(common, line))
+            starts = compress(naturals(), map(and_, flags, flags[1:]))  # in C: most words aren't
+            found.extend(
+                (f"{line[i]} {line[i + 1]}", (position + i) * FIELD_SLOTS + number) for i in starts
+            )
+            position += len(line) + 1
+    return found
+
+
+class FastPairs(fields.TEXT):
+    """The ``pairs`` field: its value is ``pair_slots``' (pair, slot) list; each pair is one
+    term, with its slots as positions."""
 
     def __init__(self):
-        super().__init__(commas=True, scorable=True)
+        super().__init__(phrase=True)
+
+    def postings(self, value) -> list[tuple]:
+        """(pair, frequency, weight, encoded slots) of each pair."""
+        slots: dict[str, list[int]] = {}
+        for pair, slot in value:
+            slots.setdefault(pair, []).append(slot)
+        return [(pair, *encode_positions(sorted(where))) for pair, where in slots.items()]
 
     def index(self, value, **kwargs):
-        terms = value.split(",") if isinstance(value, str) else value
-        for term, count in Counter(t for t in terms if t).items():
-            yield term.encode("utf-8"), count, float(count), pack_uint(count)
+        for pair, count, weight, encoded in self.postings(value):
+            yield pair.encode("utf-8"), count, weight, encoded

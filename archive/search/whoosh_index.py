@@ -27,14 +27,14 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.columns import VarBytesColumn
 from whoosh.lang.porter import stem
 
-from .plan import STOP_WORDS, common_grams
+from .plan import STOP_WORDS
 from .records import IndexRecord
-from .whoosh_analysis import FastTerms, FastText, words
+from .whoosh_analysis import FastPairs, FastText, lines_of, pair_slots
+from .whoosh_writer import FastWriter, write_parallel
 
 POINTER = "CURRENT"
-FORMAT = 9  # bump when the schema or analysis changes: older generations are then rebuilt
+FORMAT = 10  # bump when the schema or analysis changes: older generations are then rebuilt
 GENERATION = re.compile(r"g\d+(-f\d+)?")
-BATCH = 2000  # documents per commit during a full rebuild
 MULTIPROCESS_FROM = 2000  # below this a second process costs more than it saves
 
 
@@ -53,12 +53,6 @@ def ranked_term(word: str) -> str | None:
     return None if word in STOP_WORDS else stem(word)
 
 
-def common_pairs(text: str) -> list[str]:
-    """The ``pairs`` field's tokens: adjacent pairs of common words, folded as the index does
-    (a common word has no accents, so ASCII text needs only lower-casing)."""
-    return common_grams(words(text))
-
-
 def make_schema() -> fields.Schema:
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
@@ -67,7 +61,7 @@ def make_schema() -> fields.Schema:
         title=FastText(),  # weights: archive.search.ranking
         body=FastText(),
         orgname=FastText(lines=True),  # its organisations' names, one a line
-        pairs=FastTerms(),  # ["the was", "is the", …]
+        pairs=FastPairs(),  # ("the was", slot), ("is the", slot)…: whoosh_analysis.pair_slots
         org=fields.KEYWORD(lowercase=True),
         kind=fields.ID(sortable=True),
         tag=fields.KEYWORD(lowercase=True),
@@ -84,16 +78,18 @@ def day_number(day) -> int:
 
 
 def whoosh_fields(record: IndexRecord) -> dict:
+    """A record as the index's fields; each text is split into words once, for its own field
+    and for ``pairs``."""
+    title, body = lines_of(record.title), lines_of(record.body)
+    names = lines_of(record.names_text, lines=True)
     return {
         "id": record.id,
         "version": record.sha256,
         "names": record.stamp[1],
-        "title": record.title,
-        "body": record.body,
-        "orgname": record.names_text,
-        "pairs": common_pairs(record.title)
-        + common_pairs(record.body)
-        + [p for name in record.names for p in common_pairs(name)],
+        "title": title,
+        "body": body,
+        "orgname": names,
+        "pairs": pair_slots([title, body, names]),
         "org": " ".join(record.organisations),
         "kind": record.kind,
         "tag": " ".join(record.tags),
@@ -168,19 +164,12 @@ class IndexDirectory:
         from tqdm import tqdm
 
         records = tqdm(records, total=count, disable=not progress, desc="Indexing", unit="doc")
-        multi = count >= MULTIPROCESS_FROM
-        options = {"procs": 2, "multisegment": True, "limitmb": 128} if multi else {}
-        writer = ix.writer(codec=LeanCodec(), **options)
-        try:
-            for n, record in enumerate(records, 1):
-                writer.add_document(**whoosh_fields(record))
-                if not multi and n % BATCH == 0:
-                    writer.commit()
-                    writer = ix.writer(codec=LeanCodec())
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
+        if count >= MULTIPROCESS_FROM:
+            write_parallel(ix, records, whoosh_fields, LeanCodec)
+        else:
+            with FastWriter(ix, codec=LeanCodec(), compound=False) as writer:
+                for record in records:
+                    writer.add_document(**whoosh_fields(record))
         ix.close()
 
     def _remove_old(self, keep: str) -> None:
@@ -194,7 +183,7 @@ class IndexDirectory:
             ix = self.open_current()
             if ix is None:
                 raise FileNotFoundError("no search index yet")
-            with ix.writer(timeout=60, codec=LeanCodec()) as writer:
+            with FastWriter(ix, timeout=60, codec=LeanCodec(), compound=False) as writer:
                 for doc_id in removed:
                     writer.delete_by_term("id", doc_id)
                 for record in records:

@@ -4,7 +4,8 @@ A ranked word stands for all its forms with the same stem (``whoosh_stems``); a 
 the words it expands to; a phrase is checked word position by word position, but only in
 documents that hold all its pairs of common words (the ``pairs`` field) and its other
 words, so ``"the was"`` is answered by one posting list instead of by
-the positions of every document that has both words.
+the positions of every document that has both words. A phrase of common words only
+(``"in the and"``) is answered from its pairs' positions alone.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from . import ranking
 from .plan import COMMON_WORDS, STOP_WORDS, common_grams
 from .querylang import AnyOf, Filter, Phrase, Word, words_of
 from .types import MAX_EXPANSIONS
-from .whoosh_analysis import fold
+from .whoosh_analysis import FIELD_SLOTS, fold
 from .whoosh_index import ranked_term
 from .whoosh_postings import Posting, read_posting
 
@@ -140,6 +141,8 @@ class Gatherer:
         if " ".join(folded) in grams:  # two common words: one posting list
             pairs = self.posting("pairs", " ".join(folded)).tf.items()
             return {d: [0, int(n), 0] for d, n in pairs}  # counted as the body's
+        if grams and len(grams) == len(folded) - 1:  # common words only: where their pairs are
+            return self._common_phrase(grams)
         candidates = self._candidates(folded, grams, fields)
         found: dict[int, list[int]] = {}
         if not candidates:
@@ -152,6 +155,27 @@ class Gatherer:
                 count = _occurrences([p.positions(docnum) for p in postings])
                 if count:
                     found.setdefault(docnum, [0] * len(fields))[index] = count
+        return found
+
+    def _common_phrase(self, grams: list[str]) -> dict[int, list[int]]:
+        """A phrase of k common words: its k - 1 pairs, each at the next position of the same
+        field (``whoosh_analysis.pair_slots``), read only in the documents holding them all."""
+        sets = sorted((set(self.posting("pairs", gram).tf) for gram in grams), key=len)
+        candidates = sorted(sets[0].intersection(*sets[1:]))
+        if not candidates:
+            return {}
+        read = {g: self.posting("pairs", g, True, candidates) for g in dict.fromkeys(grams)}
+        postings = [read[gram] for gram in grams]
+        found: dict[int, list[int]] = {}
+        for docnum in candidates:
+            starts = set(postings[0].positions(docnum))
+            for offset, posting in enumerate(postings[1:], 1):
+                shift = -offset * FIELD_SLOTS
+                starts.intersection_update(map(shift.__add__, posting.positions(docnum)))
+                if not starts:
+                    break
+            for start in starts:
+                found.setdefault(docnum, [0] * len(TEXT_FIELDS))[start % FIELD_SLOTS] += 1
         return found
 
     def _candidates(self, folded, grams, fields) -> set[int]:

@@ -1,0 +1,229 @@
+"""The Whoosh segment writer (``whoosh_writer``) and phrases of common words from pair positions.
+
+An index written by ``FastWriter`` must be one stock whoosh-reloaded reads as it reads its own
+writer's: the same terms, postings, stored fields, lengths and columns, and the same answers
+to Whoosh's own queries. A phrase of common words is answered from the positions of its pairs
+(``pairs``), which must find exactly what a word-by-word check finds, never across a field
+or between two organisation names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+from whoosh import index
+from whoosh.query import Phrase, Term
+from whoosh.writing import SegmentWriter
+
+from archive.search.plan import COMMON_WORDS
+from archive.search.records import IndexRecord
+from archive.search.whoosh_analysis import words
+from archive.search.whoosh_index import IndexDirectory, LeanCodec, make_schema, whoosh_fields
+from archive.search.whoosh_stems import StemForms
+from archive.search.whoosh_terms import TEXT_FIELDS, Gatherer
+from archive.search.whoosh_writer import FastWriter, write_parallel
+
+COMMON = sorted(["in", "the", "and", "of", "to", "was", "is", "a", "it", "said", "one"])
+RARE = ["grooming", "inquiry", "lancashire", "café", "naïve", "hearing", "nspcc"]
+
+
+def make_records(count: int, seed: int = 7) -> list[IndexRecord]:
+    """Documents made mostly of a few common words, in titles, bodies of several paragraphs
+    and organisation names, so common-word runs meet every boundary."""
+    rng = random.Random(seed)
+
+    def text(n: int) -> str:
+        return " ".join(rng.choice(COMMON + COMMON + RARE) for _ in range(n))
+
+    records = []
+    for n in range(count):
+        paragraphs = [text(rng.randint(1, 12)) + rng.choice([".", "", ","]) for _ in range(3)]
+        day = dt.date(2019, 1, 1) + dt.timedelta(days=n)
+        records.append(
+            IndexRecord(
+                id=f"doc-{n:03d}",
+                title=text(rng.randint(1, 5)),
+                body="\n\n".join(paragraphs),
+                kind=rng.choice(["statement", "report"]),
+                organisations=("nspcc",) if n % 3 else (),
+                speaker="one said" if n % 4 == 0 else "",
+                tags=("inquiry",),
+                earliest=day,
+                latest=day,
+                sha256=f"{n:064x}",
+                names=tuple(text(rng.randint(1, 4)) for _ in range(n % 3)),
+            )
+        )
+    return records
+
+
+def write(path, records, fast: bool = True):
+    path.mkdir()
+    ix = index.create_in(str(path), make_schema())
+    writer_of = FastWriter if fast else SegmentWriter
+    writer = writer_of(ix, codec=LeanCodec(), compound=False)
+    for record in records:
+        writer.add_document(**whoosh_fields(record))
+    writer.commit()
+    return index.open_dir(str(path))
+
+
+def contents(ix) -> dict:
+    """Everything a reader sees, through stock Whoosh's own reader and matchers."""
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        postings = {}
+        for fieldname, btext in reader.all_terms():
+            matcher = reader.postings(fieldname, btext)
+            postings[fieldname, btext] = [(m.id(), m.weight(), m.value()) for m in _steps(matcher)]
+        docs = [
+            (
+                searcher.stored_fields(d),
+                [reader.doc_field_length(d, f) for f in (*TEXT_FIELDS, "pairs")],
+                [reader.column_reader(c)[d] for c in ("kind", "earliest", "org_set")],
+            )
+            for d in range(reader.doc_count_all())
+        ]
+        return {"postings": postings, "docs": docs}
+
+
+def _steps(matcher):
+    while matcher.is_active():
+        yield matcher
+        matcher.next()
+
+
+def test_fast_writer_index_reads_in_stock_whoosh_as_its_own_writers(tmp_path):
+    records = make_records(300)
+    ours = write(tmp_path / "fast", records)
+    theirs = write(tmp_path / "stock", records, fast=False)
+    assert contents(ours) == contents(theirs)
+    with ours.searcher() as fast, theirs.searcher() as stock:
+        for query in (
+            Term("body", "grooming"),
+            Phrase("body", ["in", "the", "and"]),
+            Phrase("title", ["the", "inquiry"]),
+            Term("pairs", "in the"),
+        ):
+            found = [hit["id"] for hit in fast.search(query, limit=None)]
+            assert found == [hit["id"] for hit in stock.search(query, limit=None)]
+            assert found or query.fieldname == "title"
+
+
+def test_two_processes_write_the_same_documents_in_the_same_order(tmp_path):
+    records = make_records(120)
+    (tmp_path / "two").mkdir()
+    ix = index.create_in(str(tmp_path / "two"), make_schema())
+    write_parallel(ix, records, whoosh_fields, LeanCodec)
+    two = index.open_dir(str(tmp_path / "two"))
+    assert len(two._segments()) == 2
+    assert _by_document(two) == _by_document(write(tmp_path / "one", records))
+
+
+def test_merged_segments_keep_every_posting(tmp_path):
+    records = make_records(90)
+    (tmp_path / "merged").mkdir()
+    ix = index.create_in(str(tmp_path / "merged"), make_schema())
+    for start in range(0, 90, 30):
+        with FastWriter(ix, codec=LeanCodec(), compound=False) as writer:
+            for record in records[start : start + 30]:
+                writer.add_document(**whoosh_fields(record))
+    FastWriter(ix, codec=LeanCodec(), compound=False).commit(optimize=True)
+    merged = index.open_dir(str(tmp_path / "merged"))
+    assert len(merged._segments()) == 1
+    assert contents(merged) == contents(write(tmp_path / "one", records))
+
+
+def _by_document(ix) -> dict:
+    """Each document's postings by its id (segment boundaries and numbers aside)."""
+    found = contents(ix)
+    ids = [stored["id"] for stored, _, _ in found["docs"]]
+    by_id = {}
+    for key, rows in found["postings"].items():
+        for docnum, weight, value in rows:
+            by_id.setdefault(ids[docnum], []).append((key, weight, value))
+    return {"order": ids, "postings": by_id, "docs": found["docs"]}
+
+
+# -- phrases of common words -----------------------------------------------------------------
+
+
+def field_lines(record: IndexRecord) -> list[list[list[str]]]:
+    names = [words(line) for line in record.names_text.split("\n")]
+    return [[words(record.title)], [words(record.body)], names]
+
+
+def occurrences(lines: list[list[str]], phrase: list[str]) -> int:
+    size = len(phrase)
+    return sum(line[i : i + size] == phrase for line in lines for i in range(len(line) - size + 1))
+
+
+def _record(n: int, title: str, body: str, names: tuple[str, ...] = ()) -> IndexRecord:
+    day = dt.date(2020, 1, 1)
+    return IndexRecord(f"edge-{n}", title, body, "statement", (), "", (), day, day, "", names)
+
+
+# Runs of common words that meet at a boundary: title and body, two paragraphs, two names
+BOUNDARIES = [
+    _record(0, "Report in the", "And of the inquiry."),
+    _record(1, "Grooming", "It was in the\n\nand of the hearing", ("Said one of", "the and in")),
+    _record(2, "One", "Lancashire.", ("A one", "in the", "and it was")),
+]
+
+
+@pytest.fixture(scope="module")
+def gatherer(tmp_path_factory):
+    records = make_records(400, seed=11) + BOUNDARIES
+    directory = IndexDirectory(tmp_path_factory.mktemp("phrases"))
+    directory.rebuild(records, count=len(records))
+    ix = directory.open_current()
+    searcher = ix.searcher()
+    yield Gatherer(searcher, StemForms(), []), records
+    searcher.close()
+    ix.close()
+
+
+@pytest.mark.parametrize("length", [2, 3, 4])
+def test_common_word_phrases_match_exactly_what_a_word_by_word_check_finds(gatherer, length):
+    gather, records = gatherer
+    rng = random.Random(length)
+    runs = [
+        line[i : i + length]
+        for record in records
+        for lines in field_lines(record)
+        for line in lines
+        for i in range(len(line) - length + 1)
+        if all(w in COMMON_WORDS for w in line[i : i + length])
+    ]
+    phrases = rng.sample(runs, 30) + [
+        [rng.choice(COMMON) for _ in range(length)] for _ in range(20)
+    ]
+    phrases += [["in", "the", "and", "of"][:length], ["the"] * length]
+    assert all(w in COMMON_WORDS for phrase in phrases for w in phrase)
+    checked = 0
+    for phrase in phrases:
+        found = gather.phrase(phrase)
+        expected = {}
+        for docnum, record in enumerate(records):
+            counts = [occurrences(lines, phrase) for lines in field_lines(record)]
+            if any(counts):
+                expected[docnum] = counts
+        if length == 2:  # one posting list: occurrences counted together, as the body's
+            expected = {d: [0, sum(c), 0] for d, c in expected.items()}
+        assert found == expected, phrase
+        checked += bool(expected)
+    assert checked >= 30  # the runs found in the corpus, at least
+
+
+def test_a_common_phrase_never_spans_title_and_body_or_two_names(gatherer):
+    gather, records = gatherer
+    first = len(records) - len(BOUNDARIES)
+    in_the_and = gather.phrase(["in", "the", "and"])
+    assert first not in in_the_and  # title "… in the", body "And …"
+    assert in_the_and[first + 1] == [0, 1, 0]  # across two paragraphs of the body: one text
+    assert first + 2 not in in_the_and  # names "in the" and "and it was"
+    assert gather.phrase(["of", "the", "and", "in"]).get(first + 1) is None  # two names
+    assert gather.phrase(["said", "one", "of"])[first + 1] == [0, 0, 1]
+    assert gather.phrase(["the", "and", "in"])[first + 1] == [0, 0, 1]
