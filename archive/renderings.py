@@ -7,28 +7,28 @@ of the source of every module whose code decides the page (this one, ``archive/c
 ``archive/transcripts.py``), the Python-Markdown and nh3 versions, and the version's canonical
 rules. Any change to any of them is a new key, so a stored page can never disagree with what
 the renderer would make now; a page with no stored rendering under today's key is rendered as
-before (and the next build stores it). Contents are zlib-compressed UTF-8.
+before (and the next build stores it). Contents are zlib-compressed: a page as UTF-8, a word
+index packed (``archive.search.snippet_index.pack``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import inspect
-import json
 import sys
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib.metadata import version as package_version
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from . import canonical, transcripts
 from .canonical import Canonical, _convert, render_version
 from .models import Rendering, Version
 from .parts import LONG
-from .search.snippet_index import LONG_TEXT, is_kept
+from .search.snippet_index import LONG_TEXT, is_kept, pack, unpack
 from .search.snippet_index import build as build_word_index
 from .transcripts import mark_speakers, paragraph_speakers
 
@@ -94,9 +94,9 @@ def stored_page(session: Session | None, version: Version) -> str | None:
     return load(session, version.sha256, page_key(version))
 
 
-def stored_word_indexes(session: Session, versions: Iterable[Version]) -> dict[str, dict]:
-    """The stored word indexes of those ``versions`` whose snippets read one, by SHA-256, in
-    one query (a version with none, or only a stale one, is left out)."""
+def stored_word_indexes(session: Session, versions: Iterable[Version]) -> dict[str, Mapping]:
+    """The stored word indexes of those ``versions`` whose snippets read one and that this
+    process does not hold yet, by SHA-256, in one query (a version with none is left out)."""
     wanted = {
         v.sha256
         for v in versions
@@ -109,13 +109,13 @@ def stored_word_indexes(session: Session, versions: Iterable[Version]) -> dict[s
             Rendering.sha256.in_(sorted(wanted)), Rendering.renderer == renderer(WORDS)
         )
     ).all()
-    return {sha256: json.loads(zlib.decompress(content)) for sha256, content in rows}
+    return {sha256: unpack(zlib.decompress(content)) for sha256, content in rows}
 
 
-def _save(session: Session, sha256: str, key: str, content: str) -> None:
+def _save(session: Session, sha256: str, key: str, content: str | bytes) -> None:
     if session.get(Rendering, (sha256, key)) is None:  # a version restored exactly as it was
-        compressed = zlib.compress(content.encode("utf-8"))
-        session.add(Rendering(sha256=sha256, renderer=key, content=compressed))
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        session.add(Rendering(sha256=sha256, renderer=key, content=zlib.compress(data)))
 
 
 def canonical_and_page(body: str) -> tuple[Canonical, str | None]:
@@ -134,11 +134,11 @@ def store_new(session: Session, entry: dict, canonical: Canonical, page: str | N
             page = mark_speakers(page, paragraph_speakers(text, paragraphs))
         _save(session, sha256, f"{renderer(PAGE)}-r{entry['canonical']['rules']}", page)
     if len(text) > LONG_TEXT:
-        _save(session, sha256, renderer(WORDS), _index_json(text, paragraphs))
+        _save(session, sha256, renderer(WORDS), _packed_index(text, paragraphs))
 
 
-def _index_json(text: str, paragraphs: list) -> str:
-    return json.dumps(build_word_index(text, paragraphs), ensure_ascii=False, separators=(",", ":"))
+def _packed_index(text: str, paragraphs: list) -> bytes:
+    return pack(build_word_index(text, paragraphs))
 
 
 def store_missing(session: Session, batch: int = 20) -> int:
@@ -153,7 +153,7 @@ def store_missing(session: Session, batch: int = 20) -> int:
                 _save(session, sha256, page, version_page(version))
             words = len(version.canonical_text) > LONG_TEXT
             if words and session.get(Rendering, (sha256, renderer(WORDS))) is None:
-                _save(session, sha256, renderer(WORDS), _index_json(*_text_of(version)))
+                _save(session, sha256, renderer(WORDS), _packed_index(*_text_of(version)))
             session.flush()
             session.expunge(version)  # half a megabyte a version: keep the build's memory flat
     return len(missing)
@@ -166,9 +166,7 @@ def _text_of(version: Version) -> tuple[str, list]:
 def _missing(session: Session) -> list[int]:
     """The long versions lacking a page or word index under today's renderer."""
     rows = session.execute(
-        select(Version.pk, Version.sha256, Version.canonical_rules).where(
-            func.length(Version.markdown) > STORED_FROM
-        )
+        select(Version.pk, Version.sha256, Version.canonical_rules).where(_long_markdown(session))
     ).all()
     if not rows:
         return []
@@ -183,6 +181,16 @@ def _missing(session: Session) -> list[int]:
         if (sha256, f"{page}-r{rules or 1}") not in have
         or ((sha256, renderer(WORDS)) not in have and _long_text(session, pk))
     )
+
+
+def _long_markdown(session: Session):
+    """``length(markdown) > STORED_FROM``; on PostgreSQL its length in bytes is looked at
+    first, which needs no decompressing (3.1 s -> 0.09 s for 100,000 short versions): a text
+    has at least as many bytes as characters."""
+    length = func.length(Version.markdown)
+    if session.get_bind().dialect.name != "postgresql":
+        return length > STORED_FROM
+    return case((func.octet_length(Version.markdown) > STORED_FROM, length), else_=0) > STORED_FROM
 
 
 def _long_text(session: Session, pk: int) -> bool:

@@ -6,7 +6,6 @@ by the next build."""
 
 from __future__ import annotations
 
-import json
 import zlib
 
 import pytest
@@ -17,6 +16,7 @@ from archive.models import Rendering
 from archive.queries import get_document
 from archive.renderings import PAGE, WORDS, page_key, renderer, version_page
 from archive.search import snippet_index
+from archive.search import snippets as snippets_module
 from archive.search.querylang import parse_query
 from archive.search.snippets import SnippetMaker
 from tests.conftest import SHIPPED_DOCUMENTS, copy_corpus
@@ -38,10 +38,13 @@ def fresh_process() -> None:
     snippet_index._cache.clear()
 
 
-def rows(archive) -> dict[tuple[str, str], str]:
+def rows(archive) -> dict[tuple[str, str], str | bytes]:
     with archive.session() as session:
         found = session.execute(select(Rendering.sha256, Rendering.renderer, Rendering.content))
-        return {(s, r): zlib.decompress(c).decode() for s, r, c in found}
+        return {
+            (s, r): zlib.decompress(c) if r.startswith(WORDS) else zlib.decompress(c).decode()
+            for s, r, c in found
+        }
 
 
 def long_version(archive):
@@ -57,8 +60,9 @@ def test_the_build_stores_the_long_transcripts_page_and_word_index_as_the_render
     version = long_version(built)
     stored = rows(built)
     assert stored[(version.sha256, page_key(version))] == version_page(version)
-    index = json.loads(stored[(version.sha256, renderer(WORDS))])
-    assert index == snippet_index.build(version.canonical_text, version.paragraphs)
+    index = snippet_index.unpack(stored[(version.sha256, renderer(WORDS))])
+    made = snippet_index.build(version.canonical_text, version.paragraphs)
+    assert {word: list(numbers) for word, numbers in index.items()} == made
     # short documents (the shipped corpus, the short hearing) store nothing: they render fast
     with built.session() as session:
         short = get_document(session, SHORT_ID).version.sha256
@@ -143,3 +147,22 @@ def test_the_next_build_stores_what_is_missing_and_search_snippets_read_it(built
     nodes = parse_query("quandle").positive_words()
     expected, _ = SnippetMaker(nodes).make(version.canonical_text, version.paragraphs)
     assert [s["html"] for s in hit["snippets"]] == [s.html for s in expected]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["quandle", "review panel", '"board meeting"', '"the panel" quandle', "zorpl*", "nil"],
+)
+def test_snippets_from_a_stored_index_are_those_of_reading_every_paragraph(
+    built, query, monkeypatch
+):
+    version = long_version(built)
+    text, paragraphs = version.canonical_text, version.paragraphs
+    stored = snippet_index.unpack(rows(built)[(version.sha256, renderer(WORDS))])
+    nodes = parse_query(query).positive_words()
+    fresh_process()
+    from_store = SnippetMaker(nodes).make(text, paragraphs, stored=stored)
+    monkeypatch.setattr(snippets_module, "word_index", lambda *_: None)  # read every paragraph
+    assert SnippetMaker(nodes).make(text, paragraphs) == from_store
+    if query != "nil":
+        assert from_store[0] and all("<mark>" in s.html for s in from_store[0])

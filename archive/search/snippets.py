@@ -7,6 +7,7 @@ number is where a result links to.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import escape
 
@@ -76,7 +77,7 @@ class SnippetMaker:
         return words, flags
 
     def make(
-        self, text: str, paragraphs: list, count: int = 2, stored: dict | None = None
+        self, text: str, paragraphs: list, count: int = 2, stored: Mapping | None = None
     ) -> tuple[list[Snippet], list[str]]:
         """Up to ``count`` snippets (best paragraph first) and the matched words as written;
         ``stored`` is a long text's word index as the build stored it, if it did."""
@@ -99,11 +100,11 @@ class SnippetMaker:
         snippets = [self._snippet(text, span, number) for _, number, span, _ in chosen]
         return snippets, sorted(matched)[:20]
 
-    def _learn(self, index: dict[str, list[int]]) -> None:
+    def _learn(self, index: Mapping[str, list[int]]) -> None:
         for raw in set(index).difference(self._flag):
             self._flag[raw] = self.marks.matches(self._folded.setdefault(raw, fold(raw)))
 
-    def _score_by_index(self, text: str, paragraphs: list, index: dict) -> tuple[list, set]:
+    def _score_by_index(self, text: str, paragraphs: list, index: Mapping) -> tuple[list, set]:
         """A long text's paragraphs scored from its word index alone (no phrase to check):
         the same scores as reading each paragraph, without reading them."""
         self._learn(index)
@@ -117,17 +118,24 @@ class SnippetMaker:
             scored.append((0, 1, tuple(paragraphs[0]), False))
         return scored, matched
 
-    def _paragraphs_to_read(self, paragraphs: list, index: dict | None) -> list[int] | range:
+    def _paragraphs_to_read(self, paragraphs: list, index: Mapping | None) -> list[int] | range:
         """Every paragraph of a short text; of a long one, the first (shown when nothing
-        matches) and those holding a marked word or the first word of a phrase."""
+        matches), those holding a marked word, and those holding every word of a phrase (only
+        they can hold the phrase)."""
         if index is None:
             return range(1, len(paragraphs) + 1)
         self._learn(index)
-        firsts = {phrase[0] for phrase in self.marks.phrases}
+        wanted = {word for phrase in self.marks.phrases for word in phrase}
         chosen = {1} if paragraphs else set()
-        for raw, numbers in index.items():
-            if self._flag[raw] or self._folded[raw] in firsts:
-                chosen.update(numbers)
+        holding: dict[str, set[int]] = {}
+        for raw in index:
+            folded = self._folded[raw]
+            if self._flag[raw]:
+                chosen.update(index[raw])
+            if folded in wanted:
+                holding.setdefault(folded, set()).update(index[raw])
+        for phrase in filter(None, self.marks.phrases):
+            chosen |= set.intersection(*(holding.get(word, set()) for word in phrase))
         return sorted(chosen)
 
     def _snippet(self, text: str, span, number: int) -> Snippet:
