@@ -15,11 +15,13 @@ The pages compared, for every query of the corpus:
 - Datasette: ``/corpus/documents?_search=…&_size=10[&org=…][&latest__gte=…&earliest__lte=…]``,
   the table page a Datasette user gets when the table has full-text search: the query as typed
   (Datasette's default escaped mode, each word quoted, a quoted phrase kept), Datasette's own
-  column filters, ten rows like our page (its default is 100, slower), default settings except
-  ``sql_time_limit_ms`` 5000 (its default 1000 ms would turn slow searches into errors). The
-  table is made the way Datasette's documentation says, with sqlite-utils: ``sqlite-utils
-  insert`` then ``sqlite-utils enable-fts documents title body --fts5 --tokenize porter
-  --create-triggers``.
+  column filters, ten rows like our page (its default is 100, slower: ``--datasette-size 0``
+  measures that), default settings except ``sql_time_limit_ms`` 5000 (its default 1000 ms
+  would turn slow searches into errors). The table is made as Datasette's documentation
+  suggests, with sqlite-utils: ``sqlite-utils insert``, then ``sqlite-utils enable-fts
+  documents title body --fts5 --tokenize porter --create-triggers`` (an FTS5 table with
+  ``content=[documents]``, which Datasette finds; the one ``bench/search.py`` times, with
+  ``content='documents'``, it does not, and ignores ``_search`` on it).
 
 Both servers run at once on loopback (each in its own session, so its processes' CPU time can
 be read from ``/proc``); the rounds alternate which goes first. Each round sends every query
@@ -116,8 +118,8 @@ def ours_path(q: dict) -> str:
     return "/search?" + urlencode({k: str(v) for k, v in params.items() if v})
 
 
-def datasette_path(q: dict, database: str = "corpus") -> str:
-    params = {"_search": q["q"], "_size": str(PER_PAGE), "org": q.get("org"),
+def datasette_path(q: dict, database: str = "corpus", size: int | None = PER_PAGE) -> str:
+    params = {"_search": q["q"], "_size": size, "org": q.get("org"),
               "latest__gte": q.get("date_from"), "earliest__lte": q.get("date_to")}  # fmt: skip
     return f"/{database}/documents?" + urlencode({k: str(v) for k, v in params.items() if v})
 
@@ -184,8 +186,11 @@ def commit() -> str:
         run = subprocess.run(["git", *args], cwd=PROJECT, capture_output=True, text=True)
         return run.stdout.strip()
 
+    head = git("rev-parse", "--short", "HEAD")
+    if not head:  # e.g. an export of one commit (git archive) into a folder named after it
+        return f"(no git checkout: {PROJECT})"
     dirty = git("status", "--porcelain", "--untracked-files=no", "--", "archive", "webapp")
-    return git("rev-parse", "--short", "HEAD") + (" (+ uncommitted changes)" if dirty else "")
+    return head + (" (+ uncommitted changes in archive/ or webapp/)" if dirty else "")
 
 
 def one_round(port: int, paths: list[str], clients: int, pgid: int) -> dict:
@@ -272,14 +277,15 @@ def start_datasette(database: Path, log: Path) -> tuple[subprocess.Popen, int]:
 
 
 def compare(root: Path, database: Path, queries: list[dict], database_url: str | None = None,
-            rounds: int = 4, clients: int = CONCURRENCY, seed: int = 1) -> None:  # fmt: skip
+            rounds: int = 4, clients: int = CONCURRENCY, seed: int = 1,
+            datasette_size: int | None = PER_PAGE) -> None:  # fmt: skip
     """Serve both, warm both, then ``rounds`` rounds alternating which goes first; print."""
     order = list(range(len(queries)))
     random.Random(seed).shuffle(order)
     queries = [queries[i] for i in order]
     pages = {
         "ours": [ours_path(q) for q in queries],
-        "datasette": [datasette_path(q, database.stem) for q in queries],
+        "datasette": [datasette_path(q, database.stem, datasette_size) for q in queries],
     }
     loads = [load_average()]
     log = root.parent / "search_http.log"
@@ -354,11 +360,15 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--clients", type=int, default=CONCURRENCY)
     parser.add_argument("--database-url", help="serve /search from this database (its backend)")
+    parser.add_argument("--datasette-size", type=int, default=PER_PAGE,
+                        help="Datasette's rows per page (0: its default, 100)")  # fmt: skip
     args = parser.parse_args()
     sys.path[:0] = [str(Path(__file__).resolve().parent), str(PROJECT)]
     docs, queries = pickle.loads((args.workdir / "corpus.pickle").read_bytes())
     database = datasette_database(args.workdir / "corpus.db", doc_rows(docs))
-    compare(args.workdir / "root", database, queries, args.database_url, args.rounds, args.clients)
+    size = args.datasette_size or None
+    compare(args.workdir / "root", database, queries, args.database_url, args.rounds,
+            args.clients, datasette_size=size)  # fmt: skip
 
 
 if __name__ == "__main__":
