@@ -166,3 +166,36 @@ def test_snippets_from_a_stored_index_are_those_of_reading_every_paragraph(
     assert SnippetMaker(nodes).make(text, paragraphs) == from_store
     if query != "nil":
         assert from_store[0] and all("<mark>" in s.html for s in from_store[0])
+
+
+@pytest.mark.parametrize("query", ["quandle", "quandle trenish", '"board meeting"', "zorpl*"])
+def test_a_long_transcripts_snippets_are_its_matching_paragraphs(built, query):
+    """On both backends (PostgreSQL: ts_headline over the candidate paragraphs only, not the
+    whole 60,000 words), each snippet marks a matched word and lies within the paragraph it
+    names."""
+    from webapp import create_app
+
+    version = long_version(built)
+    fresh_process()
+    client = create_app({"TESTING": True}, archive=built).test_client()
+    found = client.get("/api/v1/search", query_string={"q": query, "kind": "transcript"})
+    hit = next(h for h in found.get_json()["results"] if h["document"]["id"] == LONG_ID)
+    assert hit["snippets"]
+    for snippet in hit["snippets"]:
+        start, end = version.paragraphs[snippet["paragraph"] - 1]
+        words = snippet["text"].removeprefix("… ").removesuffix(" …")
+        assert words in version.canonical_text[start:end]
+        if query.endswith("*"):  # PostgreSQL's ts_headline marks no prefix (as before)
+            assert "zorpl" in version.canonical_text[start:end].lower()
+        else:
+            assert "<mark>" in snippet["html"]
+
+
+def test_a_transcript_found_by_its_title_alone_shows_its_start(built):
+    from webapp import create_app
+
+    fresh_process()
+    client = create_app({"TESTING": True}, archive=built).test_client()
+    found = client.get("/api/v1/search", query_string={"q": "synthetic", "kind": "transcript"})
+    hit = next(h for h in found.get_json()["results"] if h["document"]["id"] == LONG_ID)
+    assert [s["paragraph"] for s in hit["snippets"]] == [1]

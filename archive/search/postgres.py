@@ -19,6 +19,7 @@ from . import postgres_index, postgres_rank
 from .plan import relaxed_notice, should_relax
 from .postgres_index import RANKED
 from .postgres_query import Compiler
+from .postgres_snippets import LONG_TEXT, long_headlines
 from .querylang import Word
 from .records import current_versions, index_differences, live_stamps
 from .types import Hit, SearchError, SearchRequest, SearchResults, Snippet
@@ -118,7 +119,7 @@ class PostgresBackend:
                 results.partial = True
                 results.notices.append("The search took too long; these results are incomplete.")
                 return results
-            headlines = self._headlines(connection, sql, ranked) if ranked else {}
+            headlines = self._headlines(connection, sql, ranked, plan) if ranked else {}
             if results.total == 0:
                 results.suggestion = _suggest(connection, request.q, plan)
         self._attach(results, headlines, request)
@@ -181,14 +182,18 @@ class PostgresBackend:
         query = MISSING.format(checks=", ".join(f"({s})" for s in sql.soft))
         return dict(connection.execute(text(query), {**sql.params, "ids": ids}).all())
 
-    def _headlines(self, connection, sql, ids: list[str]) -> dict[str, str]:
+    def _headlines(self, connection, sql, ids: list[str], plan) -> dict[str, str]:
         query = text(
             f"SELECT v.document_id, ts_headline('{RANKED}', v.canonical_text, "
             f"{sql.headline_query()}, :options) FROM documents d JOIN versions v "
             "ON v.document_id = d.id AND v.number = d.current_version WHERE d.id = ANY(:ids)"
+            " AND length(v.canonical_text) <= :long"  # longer: postgres_snippets.py
         )
-        params = {**sql.params, "ids": ids, "options": HEADLINE_OPTIONS}
-        return dict(connection.execute(query, params).all())
+        params = {**sql.params, "ids": ids, "options": HEADLINE_OPTIONS, "long": LONG_TEXT}
+        found = dict(connection.execute(query, params).all())
+        rest = [i for i in ids if i not in found]
+        nodes = plan.scored_words()
+        return found | long_headlines(connection, sql.headline_query(), sql.params, rest, nodes)
 
     def _attach(self, results: SearchResults, headlines: dict, request: SearchRequest) -> None:
         with self.archive.session() as session:
