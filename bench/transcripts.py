@@ -6,12 +6,15 @@ Run by hand, never in CI:
 
 Writes ``--transcripts`` synthetic transcripts (bench/transcript_corpus.py: 50,000–70,000
 invented words each, speaker turns, no real names) beside a copy of the shipped corpus, builds
-them (SQLite + Whoosh), then prints p50/p95 (in process, Flask's test client, no HTTP) of:
-a transcript part's page the first time this process shows that version (rendered, then kept)
-and once kept; a quote page deep in a transcript (three quarters of the way in); re-anchoring a
-changed quote there (``standing_in`` against an edited text); one document's snippets the first
-time (its word index built) and once kept; the same for the shipped short statements; and
-whole search results over both.
+them (SQLite + Whoosh; PostgreSQL when ``ARCHIVE_DATABASE_URL`` names one), then prints p50/p95
+wall time and, beside it, this process's CPU time (in process, Flask's test client, no HTTP) of:
+a transcript part's page the first time this process shows that version (read from the
+rendering the build stored, or rendered when there is none) and once kept; a quote page deep in
+a transcript (three quarters of the way in); rendering the page when nothing is stored (what a
+first view cost before); re-anchoring a changed quote there
+(``standing_in`` against an edited text); one document's snippets the first time (its stored
+word index read, or made) and once kept; the same for the shipped short statements; whole
+search results over both; and, on PostgreSQL, ``ts_headline`` over a whole transcript.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ from archive.core import Archive  # noqa: E402
 from archive.models import Version  # noqa: E402
 from archive.queries import get_document, list_documents  # noqa: E402
 from archive.quotes import standing_in  # noqa: E402
+from archive.renderings import stored_word_indexes, version_page  # noqa: E402
+from archive.search import snippet_index  # noqa: E402
 from archive.search.querylang import parse_query  # noqa: E402
 from archive.search.snippets import SnippetMaker  # noqa: E402
 
@@ -42,10 +47,28 @@ PROJECT = Path(__file__).resolve().parent.parent
 QUERIES = ["quandle", "review panel", '"board meeting"', "zorpl*", "evidence"]
 
 
-def timed(function, *args) -> float:
-    started = time.perf_counter()
+CPU: dict[str, list[float]] = {}  # CPU seconds of each sample, by row name
+
+
+def timed(function, *args, row: str | None = None) -> float:
+    """Wall seconds of one call; its CPU seconds go to ``CPU[row]``."""
+    started, cpu = time.perf_counter(), time.process_time()
     function(*args)
+    if row:
+        CPU.setdefault(row, []).append(time.process_time() - cpu)
     return time.perf_counter() - started
+
+
+def report(label: str, rows: dict[str, list]) -> None:
+    print(f"\n{label}")
+    for name, samples in rows.items():
+        if samples:
+            p50, p95 = percentiles(samples)
+            c50, c95 = percentiles(CPU.pop(f"{label}/{name}", samples))
+            print(
+                f"  {name:26} p50 {p50:8.1f} ms   p95 {p95:8.1f} ms"
+                f"   (CPU p50 {c50:6.1f} p95 {c95:6.1f})   (n={len(samples)})"
+            )
 
 
 def prepare(root: Path, count: int, seed: int) -> None:
@@ -81,24 +104,34 @@ def edited(version: Version, start: int) -> Version:
     return Version(number=version.number + 1, canonical_text=new, paragraphs=[])
 
 
-def one_document(client, version: Version, rows: dict, seen: set) -> None:
+def one_document(client, version: Version, rows: dict, seen: set, label: str, stored) -> None:
     """Time each thing once for one version."""
+
+    def add(name: str, function, *args) -> None:
+        rows[name].append(timed(function, *args, row=f"{label}/{name}"))
+
     parts = max(1, -(-len(version.paragraphs) // 200))
     path = f"/documents/{version.document_id}?part={random.randint(1, parts)}"
-    key = "page (kept)" if version.sha256 in seen else "page (first view)"
-    rows[key].append(timed(client.get, path))
+    add("page (kept)" if version.sha256 in seen else "page (first view)", client.get, path)
     start, end = deep_span(version)
-    rows["quote page"].append(
-        timed(client.get, f"/documents/{version.document_id}/v{version.number}/q/{start}-{end}")
+    add(
+        "quote page",
+        client.get,
+        f"/documents/{version.document_id}/v{version.number}/q/{start}-{end}",
     )
     selector = quote_selector(version.canonical_text, start, end)
-    changed = edited(version, start)
-    rows["re-anchoring (changed)"].append(timed(standing_in, selector, start, changed))
+    add("re-anchoring (changed)", standing_in, selector, start, edited(version, start))
     maker = SnippetMaker(parse_query(random.choice(QUERIES)).positive_words())
     text, paragraphs = version.canonical_text, version.paragraphs
-    key = "snippets (kept)" if version.sha256 in seen else "snippets (first)"
-    rows[key].append(timed(maker.make, text, paragraphs))
-    rows["snippets (kept)"].append(timed(maker.make, text, paragraphs))
+
+    def first_snippets() -> None:  # as a search does: read the stored index, then make them
+        maker.make(text, paragraphs, stored=stored([version]).get(version.sha256))
+
+    if version.sha256 in seen:
+        add("snippets (kept)", maker.make, text, paragraphs)
+    else:
+        add("snippets (first)", first_snippets)
+    add("snippets (kept)", maker.make, text, paragraphs)
     seen.add(version.sha256)
 
 
@@ -110,15 +143,37 @@ def measure(archive: Archive, versions: list[Version], label: str) -> None:
     rows: dict[str, list] = {name: [] for name in [*names, "snippets (first)", "snippets (kept)"]}
     seen: set = set()
     client.get("/")  # the app's own first request is not a document's
+
+    def stored(versions: list[Version]) -> dict:
+        with archive.session() as session:
+            return stored_word_indexes(session, versions)
+
     for version in versions:
-        one_document(client, version, rows, seen)
+        one_document(client, version, rows, seen, label, stored)
     for version in versions[:10]:  # kept: the same documents again
-        rows["page (kept)"].append(timed(client.get, f"/documents/{version.document_id}"))
-    print(f"\n{label}")
-    for name, samples in rows.items():
-        if samples:
-            p50, p95 = percentiles(samples)
-            print(f"  {name:26} p50 {p50:8.1f} ms   p95 {p95:8.1f} ms   (n={len(samples)})")
+        path = f"/documents/{version.document_id}"
+        rows["page (kept)"].append(timed(client.get, path, row=f"{label}/page (kept)"))
+    name = "render, nothing stored"  # what a first view cost before renderings were stored
+    rows[name] = [timed(version_page, v, row=f"{label}/{name}") for v in versions[:8]]
+    report(label, rows)
+
+
+def headline_timings(archive: Archive, versions: list[Version]) -> None:
+    """PostgreSQL's ts_headline over a whole transcript (what its search snippets cost)."""
+    from sqlalchemy import text
+
+    query = text(
+        "SELECT ts_headline('english', v.canonical_text, plainto_tsquery('english', :q),"
+        " 'MaxFragments=2, MaxWords=40, MinWords=20') FROM versions v"
+        " WHERE v.document_id = :id AND v.number = :n"
+    )
+    samples = []
+    with archive.session() as session:
+        for version in versions:
+            params = {"q": "quandle evidence", "id": version.document_id, "n": version.number}
+            samples.append(timed(session.execute, query, params))
+    p50, p95 = percentiles(samples)
+    print(f"  ts_headline over one whole transcript p50 {p50:8.1f} ms   p95 {p95:8.1f} ms")
 
 
 def search_timings(archive: Archive, count: int) -> None:
@@ -127,12 +182,19 @@ def search_timings(archive: Archive, count: int) -> None:
     client = create_app({"TESTING": True}, archive=archive).test_client()
     for query in QUERIES:  # warm
         client.get("/search", query_string={"q": query})
-    samples = [
-        timed(client.get, "/search?q=" + random.choice(QUERIES).replace(" ", "+"))
-        for _ in range(count)
-    ]
-    p50, p95 = percentiles(samples)
-    print(f"  /search (10 results with snippets) p50 {p50:8.1f} ms   p95 {p95:8.1f} ms")
+    for name, forget in [("hits seen before", False), ("hits not yet seen", True)]:
+        samples = []
+        for _ in range(count):
+            if forget:  # as a fresh process: no transcript's word index kept
+                snippet_index._cache.clear()
+            path = "/search?q=" + random.choice(QUERIES).replace(" ", "+")
+            samples.append(timed(client.get, path, row=name))
+        p50, p95 = percentiles(samples)
+        c50, c95 = percentiles(CPU.pop(name))
+        print(
+            f"  /search, 10 results with snippets, {name:17} p50 {p50:8.1f} ms   p95 {p95:8.1f} ms"
+            f"   (CPU p50 {c50:6.1f} p95 {c95:6.1f})"
+        )
 
 
 def main() -> None:
@@ -146,8 +208,9 @@ def main() -> None:
     random.seed(args.seed)
     prepare(root, args.transcripts, args.seed)
     archive = Archive.open(root)
-    seconds = timed(archive.build)
-    print(f"{args.transcripts} transcripts in {root}: build {seconds:.1f} s")
+    seconds = timed(archive.build, row="build")
+    cpu = CPU.pop("build")[0]
+    print(f"{args.transcripts} transcripts in {root}: build {seconds:.1f} s (CPU {cpu:.1f} s)")
     rng = random.Random(args.seed)
     long = sample_docs(archive, "transcript", args.samples, rng)
     words = sum(len(v.canonical_text.split()) for v in long) / len(long)
@@ -155,6 +218,8 @@ def main() -> None:
     measure(archive, sample_docs(archive, "statement", args.samples, rng), "Short statements")
     print("\nSearch over the whole archive (transcripts and statements)")
     search_timings(archive, args.samples)
+    if archive.config.database_url.startswith("postgresql"):
+        headline_timings(archive, long)
     archive.close()
 
 
