@@ -83,6 +83,13 @@ def _sync_organisations(session: Session, tree: SourceTree) -> None:
         session.add(org)
 
 
+def lock_database(session: Session) -> None:
+    """On PostgreSQL, one build at a time per database (an advisory lock until the transaction
+    ends; taking it again in the same transaction is free)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+
+
 def run_build(
     session: Session,
     tree: SourceTree,
@@ -96,8 +103,7 @@ def run_build(
     With a ``scan`` (a build through the stat cache, whose ``ledgers`` are the ones read in
     full), documents whose file, ledger and database already agree are left alone, and the
     ledgers of the others are read in full first."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+    lock_database(session)
     report = BuildReport(problems=list(tree.problems))
     _sync_organisations(session, tree)
     session.flush()
@@ -127,7 +133,7 @@ def run_build(
 def _settle(session, tree: SourceTree, scan: LedgerScan, report: BuildReport) -> set[str]:
     """The documents already in agreement (counted as unchanged, or live); read the other
     ledgers in full."""
-    settled = settled_ids(session, tree, scan.summaries)
+    settled = settled_ids(session, tree, scan)
     for doc_id in sorted(set(scan.summaries) - settled):
         scan.read_in_full(doc_id)
     for doc_id in settled:

@@ -11,7 +11,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
 
 from . import db
-from .build import BuildReport, NothingToBuild, run_build
+from .build import BuildReport, NothingToBuild, lock_database, run_build
+from .build_settle import prefetch_fingerprints
 from .config import Config, load_config
 from .ledger import DocumentLedger, ledger_dir
 from .ledger_cache import remember_written, scan_ledgers
@@ -135,9 +136,13 @@ class Archive:
         """Ledger and database; a normal build reads through the stat cache (a locked one,
         like ``check`` and ``verify``, reads every file)."""
         cache = None if locked else open_stat_cache(self.config)
-        tree = read_source(self.config.documents_dir, self.config.root, progress, cache)
-        scan = scan_ledgers(self.config.documents_dir, self.config.root, cache)
         with self.transaction() as session:
+            lock_database(session)
+            # The database makes the rows' fingerprints while the files are read.
+            fingerprints = prefetch_fingerprints(session) if cache is not None else None
+            tree = read_source(self.config.documents_dir, self.config.root, progress, cache)
+            scan = scan_ledgers(self.config.documents_dir, self.config.root, cache)
+            scan.fingerprints = fingerprints
             report = run_build(
                 session,
                 tree,
@@ -156,6 +161,7 @@ class Archive:
             folder = ledger_dir(self.config.documents_dir)
             remember_written(cache, folder, [scan.ledgers[doc_id] for doc_id in sorted(ids)])
             cache.forget_unseen()
+            cache.agreed(scan.agreed_rows)
             cache.save()
         return report
 

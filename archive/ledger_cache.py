@@ -10,6 +10,7 @@ and checked in full every time, so its problems are reported every time.
 from __future__ import annotations
 
 import os
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +37,12 @@ class LedgerScan:
     ledgers: dict[str, DocumentLedger] = field(default_factory=dict)
     summaries: dict[str, dict] = field(default_factory=dict)
     files: dict[str, tuple[str, str]] = field(default_factory=dict)
+    hashes: dict[str, str] = field(default_factory=dict)  # each summarised file's sha256
+    # Documents whose database rows agreed with their ledger at the last build, from the stat
+    # cache (``StatCache.rows``), and those found to agree this build (``build_settle``).
+    known_rows: dict[str, tuple] = field(default_factory=dict)
+    agreed_rows: dict[str, tuple] = field(default_factory=dict)
+    fingerprints: Future | None = None  # ``build_settle.prefetch_fingerprints``
 
     def read_in_full(self, doc_id: str) -> DocumentLedger:
         """The document's ledger, read and checked in full (kept for the rest of the build)."""
@@ -47,7 +54,7 @@ class LedgerScan:
 
 def scan_ledgers(documents_dir: Path, root: Path, cache: StatCache | None) -> LedgerScan:
     """Every ledger file: summarised from the cache when unchanged, else read in full."""
-    scan = LedgerScan()
+    scan = LedgerScan(known_rows=cache.rows if cache is not None else {})
     for path, display, doc_id in ledger_files(documents_dir, root):
         if doc_id is None:
             name = os.path.basename(path)
@@ -57,11 +64,13 @@ def scan_ledgers(documents_dir: Path, root: Path, cache: StatCache | None) -> Le
         read = read_cached(cache, path, display)
         if read.found is not None:
             scan.summaries[doc_id] = read.found
+            scan.hashes[doc_id] = read.sha256
             continue
         ledger = read_document_ledger(Path(path), display, doc_id, data=read.data)
         scan.ledgers[doc_id] = ledger
         if ledger.trusted:
             scan.summaries[doc_id] = summarise(ledger)
+            scan.hashes[doc_id] = read.sha256
             if cache is not None:
                 cache.put(display, read.stat, read.sha256, scan.summaries[doc_id])
         elif cache is not None:

@@ -72,15 +72,33 @@ def read_source(
 
 def markdown_files(documents_dir: Path, root: Path) -> list[tuple[str, str]]:
     """``(path, display)`` of every ``*.md`` file under ``documents_dir``, in path order (as
-    ``sorted(rglob("*.md"))`` gives them, with plain strings: a build lists 100,000 files)."""
+    ``sorted(rglob("*.md"))`` gives them, with plain strings: a build lists 100,000 files).
+
+    Each folder's names are sorted on their own, its sub-folders' files taking the sub-folder's
+    place: the order of sorting whole paths by their parts, without splitting 200,000 paths."""
     if not documents_dir.is_dir():
         return []
-    found = []
-    for folder, _, names in os.walk(documents_dir):
-        found += [os.path.join(folder, name) for name in names if name.endswith(".md")]
-    found.sort(key=lambda path: path.split(os.sep))
     prefix = str(root) + os.sep
-    return [(path, path.removeprefix(prefix)) for path in found]
+    found: list[tuple[str, str]] = []
+    _list_markdown(str(documents_dir), found, prefix)
+    return found
+
+
+def _list_markdown(folder: str, found: list, prefix: str) -> None:
+    with os.scandir(folder) as listing:  # as os.walk: no descent into linked folders
+        entries = [
+            (e.name, e.is_dir(follow_symlinks=False))
+            for e in listing
+            if e.name.endswith(".md") or e.is_dir(follow_symlinks=False)
+        ]
+    entries.sort()
+    start = folder + os.sep
+    for name, is_dir in entries:
+        if is_dir:
+            _list_markdown(start + name, found, prefix)
+        else:
+            path = start + name
+            found.append((path, path.removeprefix(prefix)))
 
 
 def _rightful_owner(doc_id: str, documents: list[SourceDocument]) -> SourceDocument:
