@@ -14,14 +14,14 @@ from html import escape
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from ..organisation_names import document_names
+from ..organisation_names import document_names, organisation_names
 from . import postgres_index, postgres_rank
 from .plan import relaxed_notice, should_relax
 from .postgres_index import RANKED
 from .postgres_query import Compiler
 from .postgres_snippets import LONG_TEXT, long_headlines
 from .querylang import Word
-from .records import current_versions, index_differences, live_stamps
+from .records import current_versions
 from .types import Hit, SearchError, SearchRequest, SearchResults, Snippet
 
 BY_DATE = """
@@ -57,17 +57,17 @@ class PostgresBackend:
             self.rebuild(progress=progress)
             return
         with self.archive.session() as session:
-            expected = live_stamps(session)
+            names = organisation_names(session)
         with self.archive.engine.begin() as connection:
-            held = postgres_index.held_stamps(connection)
+            held = connection.scalar(text("SELECT count(*) FROM search.entries"))
             if not held:
                 self._fill(connection, None)
                 return
-            stale, extra = index_differences(expected, held)
+            stale, extra = postgres_index.differences(connection, names)
             if stale or extra:
                 postgres_index.remove(connection, stale + extra)
                 self._fill(connection, stale)
-        if len(stale) + len(extra) > max(VACUUM_FROM, len(held) // 5):
+        if len(stale) + len(extra) > max(VACUUM_FROM, held // 5):
             self._vacuum()  # e.g. every entry, after a migration or a renamed organisation
 
     def indexed_versions(self) -> dict[str, str | None]:
