@@ -10,17 +10,21 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
+from .dates import parse_date
 from .organisations import unique_names
 
 NAMING_CONVENTION = {
@@ -67,6 +71,8 @@ document_organisations = Table(
     Base.metadata,
     Column("document_id", ForeignKey("documents.id"), primary_key=True),
     Column("organisation_key", ForeignKey("organisations.key"), primary_key=True),
+    # An organisation's documents (the org filter of long lists) without reading every link.
+    Index("ix_document_organisations_by_organisation", "organisation_key", "document_id"),
 )
 
 
@@ -89,10 +95,34 @@ class Organisation(Base):
         return unique_names(self.name, self.formal_name, self.short_name, *(self.aliases or ()))
 
 
+PUBLISHED = text("withdrawn_at IS NULL")
+# Versions whose metadata may name a timeline flag (``milestone``, ``after_hearings``): a few,
+# found by a partial index instead of reading every version's metadata (archive/timeline_page.py
+# uses this very text, so that both databases see the index's condition in the query).
+MAY_BE_FLAGGED = (
+    "CAST(metadata AS TEXT) LIKE '%\"milestone\"%'"
+    " OR CAST(metadata AS TEXT) LIKE '%\"after_hearings\"%'"
+)
+
+
+def date_rank(edtf: str) -> int:
+    """A date's precision and qualifier as one number, in ``ArchiveDate.sort_key``'s order."""
+    _, precision, qualifier = parse_date(edtf).sort_key
+    return precision * 4 + qualifier
+
+
 class Document(Base):
     """A document's identity, plus fields copied from its current version for filtering."""
 
     __tablename__ = "documents"
+    __table_args__ = (
+        # Long lists in date order (archive/paging.py): a page is a range of this index.
+        Index("ix_documents_date_order", "date_earliest", "date_rank",
+              postgresql_where=PUBLISHED, sqlite_where=PUBLISHED),
+        # The front page: how many of each kind (and the latest additions, below).
+        Index("ix_documents_published_kind", "kind",
+              postgresql_where=PUBLISHED, sqlite_where=PUBLISHED),
+    )  # fmt: skip
 
     id: Mapped[str] = mapped_column(String(80), primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), index=True)
@@ -100,6 +130,8 @@ class Document(Base):
     date_edtf: Mapped[str] = mapped_column(String(40))
     date_earliest: Mapped[dt.date] = mapped_column(Date, index=True)
     date_latest: Mapped[dt.date] = mapped_column(Date)
+    # ``date_rank(date_edtf)``, kept with the date so that SQL orders as ``ArchiveDate.sort_key``.
+    date_rank: Mapped[int] = mapped_column(SmallInteger, server_default="0")
     source_path: Mapped[str] = mapped_column(Text)
     current_version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
@@ -116,6 +148,15 @@ class Document(Base):
     def withdrawn(self) -> bool:
         return self.withdrawn_at is not None
 
+    @validates("date_edtf")
+    def _rank_with_date(self, key: str, edtf: str) -> str:
+        self.date_rank = date_rank(edtf)
+        return edtf
+
+
+Index("ix_documents_created_at", Document.created_at.desc(), Document.id,
+      postgresql_where=PUBLISHED, sqlite_where=PUBLISHED)  # fmt: skip
+
 
 class Version(Base):
     """One immutable version: the Markdown, metadata and canonical text exactly as archived."""
@@ -123,7 +164,9 @@ class Version(Base):
     __tablename__ = "versions"
     __table_args__ = (
         UniqueConstraint("document_id", "number", name="uq_versions_document_number"),
-    )
+        Index("ix_versions_flagged", "document_id", postgresql_where=text(MAY_BE_FLAGGED),
+              sqlite_where=text(MAY_BE_FLAGGED)),
+    )  # fmt: skip
 
     pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     document_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
