@@ -4,8 +4,9 @@ The order is the archive's order of imprecise dates (``archive/dates.py``): the 
 date can mean, then wider before narrower (year, season, month, interval, day), then certain
 before approximate before uncertain, then title and id, compared by code point as Python
 compares strings (the "C" collation on PostgreSQL; SQLite compares bytes, which for UTF-8 is
-the same). Precision and qualifier are read from the EDTF text in SQL, so that a page of
-100,000 documents loads only its own rows.
+the same). Precision and qualifier are kept with each document as ``date_rank`` (migration
+0009), so that ``(date_earliest, date_rank)`` is an index and a page of 100,000 documents is a
+range of it: the database neither sorts every row nor reads whole rows up to a deep page.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import String, case, func, literal, select
+from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.orm import Session
 
-from .dates import PRECISION_RANK, QUALIFIER_RANK, SEASONS
 from .models import Document, document_organisations
 
 PER_PAGE = 100
@@ -49,30 +49,40 @@ class Paging:
 
 
 def date_order(session: Session) -> list:
-    """SQL expressions ordering documents as ``ArchiveDate.sort_key``, then title and id."""
-    edtf = Document.date_edtf
-    core = func.rtrim(edtf, "?~%", type_=String)
-    precision = case(
-        (core.contains("/"), PRECISION_RANK["interval"]),
-        (func.length(core) == 10, PRECISION_RANK["day"]),
-        (
-            (func.length(core) == 7) & func.substr(core, 6, 2).in_(list(SEASONS)),
-            PRECISION_RANK["season"],
-        ),
-        (func.length(core) == 7, PRECISION_RANK["month"]),
-        else_=PRECISION_RANK["year"],
-    )
-    last = func.substr(edtf, func.length(edtf), 1)
-    qualifier = case(
-        (last == "~", QUALIFIER_RANK["approximate"]),
-        (last == "?", QUALIFIER_RANK["uncertain"]),
-        (last == "%", QUALIFIER_RANK["uncertain and approximate"]),
-        else_=literal(0),
-    )
+    """SQL expressions ordering documents as ``ArchiveDate.sort_key``, then title and id; the
+    first two are the columns of the index ``ix_documents_date_order``."""
     title, doc_id = Document.title, Document.id
     if session.get_bind().dialect.name == "postgresql":
         title, doc_id = title.collate("C"), doc_id.collate("C")
-    return [Document.date_earliest, precision, qualifier, title, doc_id]
+    return [Document.date_earliest, Document.date_rank, title, doc_id]
+
+
+INDEXED = (Document.date_earliest, Document.date_rank)  # the leading keys of every order here
+
+
+SMALL = 5_000  # a list this short is sorted whole: one statement beats three
+
+
+def cut(session: Session, query: Select, order: list, offset: int, limit: int, total: int) -> list:
+    """Rows ``offset`` to ``offset + limit`` of ``query`` (``total`` rows) in ``order`` (which
+    starts with ``INDEXED``). A long list is read by the index's two narrow keys up to the
+    offset instead of by whole rows: the keys of the page's first row, how many rows come
+    before those keys, then the page itself from those keys on (a range of the index, with
+    only ties sorted)."""
+    if total <= SMALL:
+        return list(session.scalars(query.order_by(*order).offset(offset).limit(limit)))
+    keys = session.execute(
+        query.with_only_columns(*INDEXED).order_by(*INDEXED).offset(offset).limit(1)
+    ).first()
+    if keys is None:
+        return []
+    before = session.scalar(
+        select(func.count()).select_from(
+            query.with_only_columns(Document.id).where(tuple_(*INDEXED) < tuple_(*keys)).subquery()
+        )
+    )
+    page = query.where(tuple_(*INDEXED) >= tuple_(*keys)).order_by(*order)
+    return list(session.scalars(page.offset(offset - (before or 0)).limit(limit)))
 
 
 def page_of_documents(
@@ -91,12 +101,10 @@ def page_of_documents(
         )
     if kind:
         query = query.where(Document.kind == kind)
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    total = session.scalar(query.with_only_columns(func.count()))
     paging = Paging(page, per_page or PER_PAGE, total or 0).check()
-    rows = session.scalars(
-        query.order_by(*date_order(session)).offset(paging.offset).limit(paging.per_page)
-    )
-    return list(rows), paging
+    rows = cut(session, query, date_order(session), paging.offset, paging.per_page, paging.total)
+    return rows, paging
 
 
 TIMELINE_PER_PAGE = 200  # entries on a page of /timeline (archive/timeline_page.py)

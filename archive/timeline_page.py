@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sqlalchemy import Text, and_, case, cast, func, or_, select, true
+from sqlalchemy import Select, and_, func, select, text
 from sqlalchemy.orm import Session, defer
 
 from . import paging
 from .dates import ArchiveDate, parse_date
 from .filters import TimelineFilter
-from .models import Document, Version, document_organisations
+from .models import MAY_BE_FLAGGED, Document, Version, document_organisations
 from .organisation_names import definite_names
 from .paging import Paging, date_order
 from .timeline import Entry, Timeline, _entry, _milestone_text, _texts, with_quotes, words_match
@@ -96,13 +96,13 @@ def _entries(session: Session, ids: list[str]) -> dict[str, Entry]:
 
 def _flagged(session: Session) -> tuple[set[str], set[str]]:
     """The current documents with ``milestone: hearings``, and those with ``after_hearings``:
-    only rows whose metadata text names either key are parsed (a few, not 100,000)."""
-    text = cast(Version.meta, Text)
+    only the versions whose metadata text names either key are parsed (a few, not 100,000),
+    found through the partial index ``ix_versions_flagged``."""
     query = (
         select(Version.document_id, Version.meta)
         .join(Document, CURRENT)
         .where(Document.withdrawn_at.is_(None))
-        .where(or_(text.contains('"milestone"'), text.contains('"after_hearings"')))
+        .where(text(f"({MAY_BE_FLAGGED})"))
     )
     milestones, after = set(), set()
     for doc_id, meta in session.execute(query):
@@ -113,11 +113,11 @@ def _flagged(session: Session) -> tuple[set[str], set[str]]:
     return milestones, after
 
 
-def _ordered_ids(session: Session, f: TimelineFilter, ids, marker, flagged):
-    """The filtered entries in timeline order, in SQL: the main section, the hearings marker,
-    then after the hearings; ``(query, order)`` to count and to cut a page from."""
-    milestones, after = flagged
-    kept = [Document.id.not_in(sorted(milestones))] if milestones else []
+def _shown(f: TimelineFilter, ids, milestones: set[str]) -> Select:
+    """The published entries the filters keep, but for every milestone (placed apart)."""
+    kept = [Document.withdrawn_at.is_(None)]
+    if milestones:
+        kept.append(Document.id.not_in(sorted(milestones)))
     if f.org:
         listed = select(document_organisations.c.document_id)
         kept.append(
@@ -131,19 +131,16 @@ def _ordered_ids(session: Session, f: TimelineFilter, ids, marker, flagged):
         kept.append(Document.date_earliest <= f.end)
     if ids is not None:
         kept.append(Document.id.in_(sorted(ids)))
-    shown = and_(true(), *kept)
-    if marker and marker.date.overlaps(f.start, f.end):
-        shown = or_(shown, Document.id == marker.id)
-    section = case(
-        (Document.id == (marker.id if marker else ""), 1),
-        (Document.id.in_(sorted(after or {""})), 2),
-        else_=0,
-    )
-    query = select(Document.id).where(Document.withdrawn_at.is_(None), shown)
+    return select(Document.id).where(*kept)
+
+
+def _order(session: Session) -> list:
+    """The timeline's order within a section: the archive's date order, then the title in
+    lower case and the id (``Entry.sort_key``)."""
     title = func.lower(Document.title)
     if session.get_bind().dialect.name == "postgresql":
         title = title.collate("C")
-    return query, [section, *date_order(session)[:3], title, date_order(session)[-1]]
+    return [*paging.INDEXED, title, date_order(session)[-1]]
 
 
 def _marker(session: Session, milestones: set[str]) -> Row | None:
@@ -174,13 +171,24 @@ def _page_ids(
         chosen = Paging(page, per_page, len(ordered)).check()
         cut = ordered[chosen.offset : chosen.offset + chosen.per_page]
         return [row.id for row in cut], chosen, marker
-    flagged = _flagged(session)
-    marker = _marker(session, flagged[0])
-    query, order = _ordered_ids(session, filters, matching_ids, marker, flagged)
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
-    chosen = Paging(page, per_page, total or 0).check()
-    cut = query.order_by(*order).offset(chosen.offset).limit(chosen.per_page)
-    return list(session.scalars(cut)), chosen, marker
+    milestones, after = _flagged(session)
+    marker = _marker(session, milestones)
+    shown, order = _shown(filters, matching_ids, milestones), _order(session)
+    # The sections in turn: the main one (most entries, cut through the index), the hearings
+    # marker, then the entries after the hearings (a few, listed whole). ``shown`` holds no
+    # milestone: the marker is placed by hand, the other milestones are not shown.
+    main = shown.where(Document.id.not_in(sorted(after))) if after else shown
+    counted = session.scalar(main.with_only_columns(func.count())) or 0
+    tail = [marker.id] if marker and marker.date.overlaps(filters.start, filters.end) else []
+    if after:
+        tail += session.scalars(shown.where(Document.id.in_(sorted(after))).order_by(*order))
+    chosen = Paging(page, per_page, counted + len(tail)).check()
+    ids = []
+    if chosen.offset < counted:
+        ids = paging.cut(session, main, order, chosen.offset, chosen.per_page, counted)
+    skip = max(0, chosen.offset - counted)
+    ids += tail[skip : skip + chosen.per_page - len(ids)]
+    return ids, chosen, marker
 
 
 def load_timeline_page(
