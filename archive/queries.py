@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .dates import parse_date
-from .documents import ID_PATTERN
+from .documents import ID_PATTERN, KINDS
 from .models import Document, Organisation, Version, document_organisations
 
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")
@@ -110,8 +110,8 @@ def get_organisation(session: Session, key: str) -> Organisation:
 
 
 def counts(session: Session) -> dict[str, int]:
-    """How many documents of each kind are currently published."""
-    result: dict[str, int] = {}
-    for document in session.scalars(select(Document).where(Document.withdrawn_at.is_(None))):
-        result[document.kind] = result.get(document.kind, 0) + 1
-    return result
+    """How many documents of each kind are currently published, in ``KINDS`` order (counted
+    by the database: the front page loads no document to count them)."""
+    query = select(Document.kind, func.count()).where(Document.withdrawn_at.is_(None))
+    found = {kind: n for kind, n in session.execute(query.group_by(Document.kind))}
+    return {kind: found.pop(kind) for kind in KINDS if kind in found} | found
