@@ -11,6 +11,7 @@ from archive.filters import BadFilter
 from archive.paging import page_of_documents
 from archive.queries import Withdrawn, get_document, list_organisations
 
+from ..citing import document_context
 from ..document_parts import apply_part
 from ..downloads import DOCUMENT_FIELDS, csv_twin, document_row
 from ..forms import form_errors, problems_or_abort
@@ -94,7 +95,17 @@ def document(doc_id: str) -> Page:
         data = version_data(view)
         data["pinned"] = False
         apply_part(data, view.version, pinned=False)
+        _cite_with(view, data)
     return Page("document.html", data, headers={"Cache-Control": CURRENT})
+
+
+def _cite_with(view, data: dict) -> None:
+    """Make the page's citations from the document already loaded (its session still open),
+    instead of loading it again when the page is drawn; JSON shows none."""
+    if not wants_json():
+        number, pinned = view.version.number, data["pinned"]
+        document_context(view.document.id, number, not pinned, data["paragraphs"],
+                         data["canonical_text"], view)  # fmt: skip
 
 
 @twin_route(bp, "/documents/<doc_id>/v<int:number>")
@@ -109,6 +120,7 @@ def version(doc_id: str, number: int) -> Page:
         data["document"] = pinned_document_summary(view)
         data["versions"] = [v for v in data["versions"] if v["number"] <= number]
         part = apply_part(data, view.version, pinned=True)
+        _cite_with(view, data)
     etag = f"{view.version.sha256[:32]}-v{number}" + (f"-{part}" if part else "")
     return Page("document.html", data, headers={"Cache-Control": IMMUTABLE}, etag=etag)
 
