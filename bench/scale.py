@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from search import corpus, load_corpus, percentiles, print_groups, request_of  # noqa: E402
-from search_http import _free_port, _wait  # noqa: E402
+from search_http import _free_port, wait_for  # noqa: E402
 
 from archive.core import Archive  # noqa: E402
 from archive.search import SearchRequest  # noqa: E402
@@ -117,7 +117,7 @@ def worker_memory(root: Path, env: dict, workers: int, docs, queries) -> list[fl
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     server = subprocess.Popen(command, env=env, **quiet)
     try:
-        _wait(port, server, "/")
+        wait_for(port, server, "/")
         import http.client
         from urllib.parse import quote
 
