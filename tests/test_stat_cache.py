@@ -10,10 +10,10 @@ from __future__ import annotations
 import os
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from archive import ledger_cache, source_cache, stat_cache
-from archive.models import Document
+from archive import build_settle, ledger_cache, source_cache, stat_cache
+from archive.models import Document, Version
 from archive.stat_cache import Stat, StatCache, open_stat_cache
 
 DOC = "fx-stat-cache-statement"
@@ -147,3 +147,27 @@ def test_a_database_behind_the_cache_is_written_in_full(
         expected = session.scalar(select(func.count()).select_from(Document))
     with other.session() as session:
         assert session.scalar(select(func.count()).select_from(Document)) == expected
+
+
+def test_an_unchanged_build_loads_no_database_row(built, monkeypatch):
+    """Once a build has found a document's rows to agree with its ledger, the next compares
+    only the database's fingerprint of them (no row loaded)."""
+    assert DOC in built.build().unchanged  # compares the rows once, and remembers them
+
+    def loaded(*args, **kwargs):
+        raise AssertionError("rows loaded")
+
+    monkeypatch.setattr(build_settle, "database_rows", loaded)
+    report = built.build()
+    assert DOC in report.unchanged and not report.problems
+
+
+def test_a_database_row_changed_behind_the_cache_is_seen(built):
+    """A version's hash changed in the database after the cache remembered its rows: the
+    fingerprint moves, the rows are compared, and the conflict is reported."""
+    built.build()
+    with built.transaction() as session:
+        session.execute(update(Version).where(Version.document_id == DOC).values(sha256="0" * 64))
+    report = built.build()
+    assert DOC not in report.unchanged
+    assert any("in the database" in problem.message for problem in report.problems)
