@@ -154,3 +154,27 @@ def test_every_document_keeps_the_rank_of_its_date(long_archive):
     ranks = {edtf: date_rank(edtf) for edtf in DATES}
     assert ranks["2019-12-01"] > ranks["2019-12-01/2019-12-31"] > ranks["2019-12"]
     assert ranks["2019-12-01%"] > ranks["2019-12-01?"] > ranks["2019-12-01~"] > ranks["2019-12-01"]
+
+
+def test_an_organisations_documents_a_page_at_a_time(long_archive, monkeypatch):
+    monkeypatch.setattr(paging, "SMALL", 0)
+    monkeypatch.setattr(paging, "PER_PAGE", 8)
+    client = create_app({"TESTING": True}, archive=long_archive).test_client()
+    key = sorted(_org_keys(long_archive))[0]
+    with long_archive.session() as session:
+        expected = [d.id for d in list_documents(session, organisation=key)]
+    first = client.get(f"/api/v1/organisations/{key}").get_json()
+    assert first["total"] == len(expected) and first["pages"] > 3
+    assert first["links"]["next"] == f"/api/v1/organisations/{key}?page=2"
+    got = [d["id"] for d in first["documents"]]
+    for number in range(2, first["pages"] + 1):
+        data = client.get(f"/api/v1/organisations/{key}?page={number}").get_json()
+        got += [d["id"] for d in data["documents"]]
+    assert got == expected
+    html = client.get(f"/organisations/{key}?page=2").get_data(as_text=True)
+    assert f'<link rel="prev" href="/organisations/{key}">' in html
+    assert f"Page 2 of {first['pages']}" in html
+    for bad in ("0", "x"):
+        assert client.get(f"/organisations/{key}?page={bad}").status_code == 400
+        assert client.get(f"/api/v1/organisations/{key}?page={bad}").status_code == 400
+    assert client.get(f"/organisations/{key}?page={first['pages'] + 1}").status_code == 404

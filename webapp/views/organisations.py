@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort
 
-from archive.queries import get_organisation, list_documents, list_organisations
+from archive.paging import page_of_documents
+from archive.queries import get_organisation, list_organisations
 
 from ..downloads import DOCUMENT_FIELDS, csv_twin, document_row
 from ..hosts import absolute
+from ..pager import page_number, page_or_404, paging_data
 from ..serialise import document_summary, organisation_data
 from ..twin import Page, archive, twin_route
 
@@ -39,12 +41,18 @@ def index() -> Page:
 @csv_twin(bp, "/organisations/<key>", _document_rows, DOCUMENT_FIELDS, "organisation.csv")
 @twin_route(bp, "/organisations/<key>")
 def organisation(key: str) -> Page:
-    """Show one organisation and its documents, earliest first."""
+    """Show one organisation and its documents, earliest first, a page at a time."""
+    problems: dict[str, str] = {}
+    page = page_number(problems)
+    if problems:
+        abort(400, problems["page"])
     with archive().session() as session:
         org = get_organisation(session, key)
-        documents = list_documents(session, organisation=org.key)
+        documents, paging = page_or_404(lambda: page_of_documents(session, org.key, page=page))
         data = {
             "organisation": organisation_data(org),
+            "total": paging.total,
             "documents": [document_summary(d) for d in documents],
+            **paging_data(paging, {"key": org.key}),
         }
     return Page("organisation.html", data)
