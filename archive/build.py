@@ -125,7 +125,8 @@ def run_build(
         _record(changes, ledgers, report, session)
     write_document_ledgers(ledger_folder, [ledger for ledger in ledgers.values() if ledger.dirty])
     _write_database(session, tree, ledgers, stored, held | settled, report)
-    store_missing(session)  # long versions' pages and word indexes (archive/renderings.py)
+    written = report.added + report.changed + report.reinstated + report.replayed + report.adopted
+    store_missing(session, written)  # long versions' pages and word indexes (renderings.py)
     report.problems.sort()
     return report
 

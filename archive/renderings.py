@@ -141,10 +141,20 @@ def _packed_index(text: str, paragraphs: list) -> bytes:
     return pack(build_word_index(text, paragraphs))
 
 
-def store_missing(session: Session, batch: int = 20) -> int:
+def store_missing(session: Session, touched: Iterable[str] | None = None, batch: int = 20) -> int:
     """Render and store the page and word index of every long version that lacks them under
-    today's renderer; return how many versions were visited (none once all are stored)."""
-    missing = _missing(session)
+    today's renderer; return how many versions were visited (none once all are stored).
+
+    Once every version has been looked at under today's renderers (a marker row says so), a
+    build looks only at the versions of the documents it ``touched`` (written to the database,
+    or recorded): at 100,000 short versions the full look costs 0.25 s of CPU on SQLite."""
+    swept = Rendering(sha256="", renderer=f"swept-{renderer(PAGE)}-{renderer(WORDS)}")
+    touched = None if touched is None else sorted(set(touched))
+    partial = touched is not None and len(touched) <= 5_000  # else: one query for all
+    partial = partial and session.get(Rendering, ("", swept.renderer)) is not None
+    if partial and not touched:
+        return 0
+    missing = _missing(session, touched if partial else None)
     for start in range(0, len(missing), batch):
         chunk = missing[start : start + batch]
         for version in session.scalars(select(Version).where(Version.pk.in_(chunk))):
@@ -156,6 +166,10 @@ def store_missing(session: Session, batch: int = 20) -> int:
                 _save(session, sha256, renderer(WORDS), _packed_index(*_text_of(version)))
             session.flush()
             session.expunge(version)  # half a megabyte a version: keep the build's memory flat
+    if not partial:
+        session.execute(Rendering.__table__.delete().where(Rendering.sha256 == ""))
+        swept.content = b""
+        session.add(swept)
     return len(missing)
 
 
@@ -163,16 +177,20 @@ def _text_of(version: Version) -> tuple[str, list]:
     return version.canonical_text, version.paragraphs
 
 
-def _missing(session: Session) -> list[int]:
-    """The long versions lacking a page or word index under today's renderer."""
-    rows = session.execute(
-        select(Version.pk, Version.sha256, Version.canonical_rules).where(_long_markdown(session))
-    ).all()
+def _missing(session: Session, documents: list[str] | None) -> list[int]:
+    """The long versions (of ``documents``, or all) lacking a page or word index under
+    today's renderer."""
+    query = select(Version.pk, Version.sha256, Version.canonical_rules)
+    if documents is not None:
+        query = query.where(Version.document_id.in_(documents))
+    rows = session.execute(query.where(_long_markdown(session))).all()
     if not rows:
         return []
+    shas = {sha256 for _, sha256, _ in rows}
     have = {
         (sha256, key)
-        for sha256, key in session.execute(select(Rendering.sha256, Rendering.renderer)).all()
+        for sha256, key in session.execute(select(Rendering.sha256, Rendering.renderer))
+        if sha256 in shas
     }
     page = renderer(PAGE)
     return sorted(
