@@ -162,10 +162,11 @@ def headline_timings(archive: Archive, versions: list[Version]) -> None:
     """PostgreSQL's ts_headline over a whole transcript (what its search snippets cost)."""
     from sqlalchemy import text
 
+    from archive.search.postgres import HEADLINE_OPTIONS, RANKED
+
     query = text(
-        "SELECT ts_headline('english', v.canonical_text, plainto_tsquery('english', :q),"
-        " 'MaxFragments=2, MaxWords=40, MinWords=20') FROM versions v"
-        " WHERE v.document_id = :id AND v.number = :n"
+        f"SELECT ts_headline('{RANKED}', v.canonical_text, plainto_tsquery('{RANKED}', :q),"
+        f" '{HEADLINE_OPTIONS}') FROM versions v WHERE v.document_id = :id AND v.number = :n"
     )
     samples = []
     with archive.session() as session:
