@@ -36,13 +36,15 @@ PART = _param(
     description="a long version's part (over 300 paragraphs, 200 a part); short ones ignore it",
     schema={"type": "integer", "minimum": 1},
 )
+PAGE = _param("page", description="page of a long list (1 when none)",
+              schema={"type": "integer", "minimum": 1})  # fmt: skip
 
 PATHS: dict[str, dict] = {
     "/api/v1/": _get("What the archive holds and its latest additions", [], (200,)),
     "/api/v1/documents": _get(
         "Every document in date order",
-        [_param("org", description="organisation key"), _param("kind", description="kind")],
-        (200, 400),
+        [_param("org", description="organisation key"), _param("kind", description="kind"), PAGE],
+        (200, 400, 404),
     ),
     "/api/v1/documents/{doc_id}": _get(
         "The current version of a document", [DOC_ID, PART], (200, 404, 410)
@@ -53,7 +55,9 @@ PATHS: dict[str, dict] = {
     "/api/v1/documents/{doc_id}/history": _get("Every version with word diffs", [DOC_ID]),
     "/api/v1/organisations": _get("The organisations the archive follows", [], (200,)),
     "/api/v1/organisations/{key}": _get(
-        "One organisation and its documents", [_param("key", "path", "organisation key")]
+        "One organisation and its documents, a page at a time",
+        [_param("key", "path", "organisation key"), PAGE],
+        (200, 400, 404),
     ),
 }
 
