@@ -18,7 +18,7 @@ from .querylang import AnyOf, Filter, Phrase, Word, words_of
 from .types import MAX_EXPANSIONS
 from .whoosh_analysis import FIELD_SLOTS, fold
 from .whoosh_index import ranked_term
-from .whoosh_postings import Posting, read_posting
+from .whoosh_postings import Posting, decode_positions, read_posting
 
 TEXT_FIELDS = ("title", "body", "orgname")  # orgname: its organisations' names
 FEW_CANDIDATES = 1000  # a phrase with a rarer word checks no more documents than this
@@ -165,13 +165,20 @@ class Gatherer:
         if not candidates:
             return {}
         read = {g: self.posting("pairs", g, True, candidates) for g in dict.fromkeys(grams)}
-        postings = [read[gram] for gram in grams]
+        values = [read[gram].values or {} for gram in grams]
+        decoded: dict[bytes, list[int]] = {}  # a pair met once is one of a few hundred values
         found: dict[int, list[int]] = {}
         for docnum in candidates:
-            starts = set(postings[0].positions(docnum))
-            for offset, posting in enumerate(postings[1:], 1):
-                shift = -offset * FIELD_SLOTS
-                starts.intersection_update(map(shift.__add__, posting.positions(docnum)))
+            starts = None
+            for offset, posting in enumerate(values):
+                value = posting.get(docnum, b"")
+                where = decoded.get(value)
+                if where is None:
+                    where = decoded[value] = decode_positions(value) if value else []
+                if starts is None:
+                    starts = set(where)
+                else:
+                    starts.intersection_update(map((-offset * FIELD_SLOTS).__add__, where))
                 if not starts:
                     break
             for start in starts:

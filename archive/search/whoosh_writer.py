@@ -2,15 +2,16 @@
 
 Whoosh's ``SegmentWriter`` passes every posting through a pool (an external merge sort of
 pickled runs) and then through ``W3PostingsWriter.add_posting``, a Python call or two per
-posting; at ~470 postings a document that was most of the indexing time. ``FastWriter`` keeps
+posting; at ~360 postings a document that was most of the indexing time. ``FastWriter`` keeps
 Whoosh's segment, per-document writer (stored fields, lengths, columns), term table, TOC,
 locking, deletions and merging, and replaces only the postings: each document's postings are
 appended to in-memory lists per term (one ``list +=`` each), and at commit each term's list is
-cut into blocks of 128 written exactly as ``W3PostingsWriter`` writes them (a pickled tuple of
-delta-coded ids, weights and values, zlib level 3, after a pickled block header), with the
-``W3TermInfo`` it would have made. A segment written here is byte for byte the one Whoosh's
-writer makes from the same documents (``tests/test_search_writer.py``), so the pinned
-whoosh-reloaded 2.7.5 reads it, and ``whoosh_postings`` reads its blocks as before.
+cut into blocks of 128 written as ``W3PostingsWriter`` writes them (a tuple of delta-coded ids,
+weights and values, zlib level 3, after a pickled block header), with the ``W3TermInfo`` it
+would have made. One thing differs: the block is pickled with protocol 4, not 2 (below), so
+the stock reader's ``pickle.loads`` reads it as it reads its own. Stock Whoosh reads a segment
+written here as it reads its own writer's, term for term and posting for posting
+(``tests/test_search_writer.py``), and ``whoosh_postings`` reads its blocks as before.
 """
 
 from __future__ import annotations
