@@ -38,6 +38,19 @@ HEADLINE_OPTIONS = (
 MARKED = re.compile("\ue000(.*?)\ue001", re.S)
 
 
+# For the search's own transaction. A sequential scan reads (de-TOASTs) every tsvector; the
+# planner does not count that, and picks one for any word in a quarter of the documents (590 ms
+# at 20,000 documents, against 10 for the GIN index). Parallel workers (planned for the
+# candidates' scans at 100,000 documents) cost more CPU than they save on a busy server and
+# start a process each; JIT compiles for longer than these statements run; the matches of a
+# question (70,000 rows at 100,000 documents) are kept in memory rather than a temporary file.
+SETTINGS = """
+    SELECT set_config('statement_timeout', '2000', true), set_config('enable_seqscan', 'off', true),
+      set_config('max_parallel_workers_per_gather', '0', true), set_config('jit', 'off', true),
+      set_config('work_mem', '32MB', true)
+"""
+
+
 VACUUM_FROM = 1000  # entries re-indexed by one build beyond which it vacuums (and a fifth)
 
 
@@ -105,11 +118,7 @@ class PostgresBackend:
         if plan.is_empty and not request.has_filters:
             return results
         with self.archive.engine.begin() as connection:
-            connection.execute(text("SET LOCAL statement_timeout = 2000"))
-            # A sequential scan reads (de-TOASTs) every tsvector; the planner does not count
-            # that, and picks one for any word in a quarter of the documents (590 ms at 20,000
-            # documents, against 10 for the GIN index).
-            connection.execute(text("SET LOCAL enable_seqscan = off"))
+            connection.execute(text(SETTINGS))
             sql = Compiler().compile(plan, request)
             try:
                 ranked = self._run(connection, sql, request, results)
@@ -139,7 +148,7 @@ class PostgresBackend:
             candidates = self._count(matcher, sql.where(), results)
         if relaxed:
             strict = results.total
-            candidates = self._count(matcher, sql.where(relaxed=True), results)
+            candidates = self._count(matcher, sql.where(relaxed=True), results, relaxed=True)
             notice = relaxed_notice(strict, results.total - strict)
             if notice:
                 results.notices.append(notice)
@@ -161,11 +170,13 @@ class PostgresBackend:
             results.hits.append(Hit(doc_id, score, missing=lacks))
         return [d for d, _ in scored]
 
-    def _count(self, matcher, where: str, results, candidates: bool = True) -> list[str]:
+    def _count(
+        self, matcher, where: str, results, candidates: bool = True, relaxed: bool = False
+    ) -> list[str]:
         """Total and facets of the documents ``where`` matches, and (in the same statement)
         the candidates to rank among them."""
         results.facets, results.total, found = {}, 0, []
-        for facet, value, count in matcher.match(where, candidates):
+        for facet, value, count in matcher.match(where, candidates, relaxed):
             if facet == "total":
                 results.total = count
             elif facet == "candidate":

@@ -1,11 +1,12 @@
-"""Keeping ``search.entries`` (migrations 0002, 0003, 0005) in step with the database.
+"""Keeping ``search.entries`` (migrations 0002, 0003, 0005, 0007, 0008) in step with the database.
 
 Each entry holds a stemmed tsvector weighted by field (title A, body B, the names of its
 organisations C) for ranking, an exact one (title, body, names) for phrases, prefixes and
 suggestions, the title and body lengths in words (BM25F), the
 adjacent pairs of common words (``pairs``, narrowing phrases like ``"the was"``
 through a GIN index), the version it was made from and a digest of its organisations' names
-(so that renaming an organisation makes its documents' entries stale). ``search.lexemes``
+(so that renaming an organisation makes its documents' entries stale) and the number of its
+combination of organisations, kind and years in ``search.facet_sets`` (facets). ``search.lexemes``
 counts the entries holding each stemmed lexeme (idf); ``search.words`` the archive's exact
 words (did-you-mean).
 """
@@ -22,15 +23,16 @@ EXACT = "search.exact"
 # Written before each organisation name and deleted from the tsvectors: the empty position it
 # leaves keeps a phrase from running from the body into a name, or from one name into the next.
 GAP = "xqgapqx"
+ORG_KEYS = """CAST(COALESCE((SELECT array_agg(o.organisation_key ORDER BY o.organisation_key)
+                FROM document_organisations o WHERE o.document_id = d.id), '{}') AS text[])"""
+YEARS = """ARRAY(SELECT generate_series(extract(year FROM d.date_earliest)::int,
+                                   extract(year FROM d.date_latest)::int))"""
 ENTRY_COLUMNS = f"""
-    SELECT d.id, d.kind,
-      COALESCE((SELECT array_agg(o.organisation_key ORDER BY o.organisation_key)
-                FROM document_organisations o WHERE o.document_id = d.id), '{{}}'),
+    SELECT d.id, d.kind, {ORG_KEYS},
       ARRAY(SELECT lower(t) FROM json_array_elements_text(
             COALESCE(v.metadata::json -> 'tags', '[]'::json)) AS t),
       d.date_earliest, d.date_latest,
-      ARRAY(SELECT generate_series(extract(year FROM d.date_earliest)::int,
-                                   extract(year FROM d.date_latest)::int)),
+      {YEARS},
       setweight(to_tsvector('{RANKED}', COALESCE(v.metadata::json ->> 'title', '')), 'A')
         || setweight(to_tsvector('{RANKED}', v.canonical_text), 'B')
         || setweight(ts_delete(to_tsvector('{RANKED}', x.names), '{GAP}'), 'C'),
@@ -54,10 +56,19 @@ ENTRY_COLUMNS = f"""
                  COALESCE(n.names, '') AS source) t) x
     WHERE d.withdrawn_at IS NULL
 """
-INSERT = """
-    INSERT INTO search.entries (document_id, kind, org_keys, tags, date_earliest, date_latest,
-                                years, ranked, exact, speaker, version_sha256, title_len,
-                                body_len, pairs, names_digest)
+COLUMNS = """document_id, kind, org_keys, tags, date_earliest, date_latest, years, ranked, exact,
+  speaker, version_sha256, title_len, body_len, pairs, names_digest"""
+# Each entry's organisations, kind and years are one of a few hundred combinations (migration
+# 0008): search counts its facets by the combination's number, then splits the few combinations.
+FACET_SETS = f"""
+    INSERT INTO search.facet_sets (kind, org_keys, years)
+    SELECT DISTINCT d.kind, {ORG_KEYS}, {YEARS} FROM documents d WHERE d.withdrawn_at IS NULL
+"""
+INSERT = f"""
+    INSERT INTO search.entries ({COLUMNS}, facet_set)
+    SELECT s.*, (SELECT f.id FROM search.facet_sets f
+                 WHERE f.kind = s.kind AND f.org_keys = s.org_keys AND f.years = s.years)
+    FROM (
 """
 UPSERT = """
     ON CONFLICT (document_id) DO UPDATE SET kind = EXCLUDED.kind, org_keys = EXCLUDED.org_keys,
@@ -66,7 +77,7 @@ UPSERT = """
       exact = EXCLUDED.exact, speaker = EXCLUDED.speaker,
       version_sha256 = EXCLUDED.version_sha256, title_len = EXCLUDED.title_len,
       body_len = EXCLUDED.body_len, pairs = EXCLUDED.pairs,
-      names_digest = EXCLUDED.names_digest
+      names_digest = EXCLUDED.names_digest, facet_set = EXCLUDED.facet_set
 """
 WORDS = """
     INSERT INTO search.words (word, ndoc) SELECT word, ndoc FROM ts_stat({stat})
@@ -147,6 +158,7 @@ def names_source(names) -> str:
 def clear(connection) -> None:
     connection.execute(text("DELETE FROM search.entries"))
     connection.execute(text("DELETE FROM search.lexemes"))
+    connection.execute(text("DELETE FROM search.facet_sets"))
 
 
 def remove(connection, ids: list[str]) -> None:
@@ -165,7 +177,9 @@ def fill(connection, ids: list[str] | None, names: dict[str, tuple[str, ...]]) -
               "name_ids": list(names), "no_names": names_digest(()),
               "name_texts": [names_source(n) for n in names.values()],
               "name_digests": [names_digest(n) for n in names.values()]}  # fmt: skip
-    connection.execute(text(INSERT + ENTRY_COLUMNS + where + UPSERT), params)
+    connection.execute(text(FACET_SETS + where + " ON CONFLICT DO NOTHING"), params)
+    source = f") AS s({COLUMNS})"
+    connection.execute(text(INSERT + ENTRY_COLUMNS + where + source + UPSERT), params)
     if ids is None:
         connection.execute(text("DELETE FROM search.words"))
         connection.execute(text("DELETE FROM search.lexemes"))

@@ -31,6 +31,12 @@ class RankTerm:
     lexemes: list[str] = field(default_factory=list)
     df: int = 0
     idf: float = 0.0
+    # Whether every match holds it: "always" (a phrase's word), "strict" (a plain word, unless
+    # the search is relaxed to documents with most of the words) or "" (a word of an OR).
+    needed: str = ""
+
+    def held_by_all(self, relaxed: bool) -> bool:
+        return self.needed == "always" or (self.needed == "strict" and not relaxed)
 
 
 @dataclass
@@ -63,13 +69,17 @@ class SqlQuery:
 class Compiler:
     def __init__(self):
         self.sql = SqlQuery()
-        self._seen: set[tuple[str, str]] = set()
+        self._seen: dict[tuple[str, str], RankTerm] = {}
+        self._needed = ""  # what the clause being compiled makes of its words (``needed``)
 
     def compile(self, plan: Plan, request: SearchRequest) -> SqlQuery:
         for soft in plan.soft:
+            self._needed = "strict" if len(soft.nodes) == 1 else ""
             self.sql.soft.append(" OR ".join(f"({self.node(n, soft.label)})" for n in soft.nodes))
         for node in plan.hard:
+            self._needed = "always" if isinstance(node, Phrase) else ""
             self.sql.hard.append(self.node(node, None))
+        self._needed = ""
         self.sql.positive_hard = bool(plan.hard)
         for node in plan.negative:
             self.sql.hard.append(f"NOT ({self.node(node, None, positive=False)})")
@@ -87,9 +97,14 @@ class Compiler:
 
     def _term(self, term: RankTerm, positive: bool) -> None:
         key = (term.column, term.prefix or term.word)
-        if positive and key not in self._seen:
-            self._seen.add(key)
+        if not positive:
+            return
+        if key not in self._seen:
+            self._seen[key] = term
             self.sql.terms.append(term)
+        held = self._seen[key]
+        if self._needed == "always" or (self._needed == "strict" and not held.needed):
+            held.needed = self._needed
 
     def word(self, node: Word, label: str, positive: bool) -> str:
         sql = self.sql

@@ -6,7 +6,9 @@ takes two steps, both bounded by the page wanted rather than by the matches:
 
 1. *candidates*: each term's documents come from the GIN index alone (no tsvector is read),
    and each document is scored by the idf of the terms it has; the best ``depth`` go on
-   (in the same statement as the total and facets: ``Matcher``);
+   (in the same statement as the total and facets: ``Matcher``). Only the rarest terms'
+   documents are all read (top-k pruning, MaxScore): the others are looked up in those alone,
+   and SQL checks that no document outside could have made the best ``depth``;
 2. *scores*: for those few, the query's lexemes are read from the tsvectors (frequencies per
    field from the weights, positions for the proximity boost) and BM25F is computed exactly.
 """
@@ -36,18 +38,21 @@ COUNTS = """
       (SELECT COALESCE(avg(title_len), 0) FROM search.entries),
       (SELECT COALESCE(avg(body_len), 0) FROM search.entries)
 """
-# Facets count each distinct array once, then split it: unnesting every matched row's array
-# took as long as the rest of the statement.
+# Facets come from one grouping of the matches by their combination of organisations, kind and
+# years (``facet_set``, migration 0008: a few hundred at most), whose arrays are then split:
+# grouping every matched row by its arrays, once per facet, was most of a ten-word question's
+# time at 100,000 documents (70,000 matched rows, ~110 ms of CPU; by one integer, ~10).
 MATCHED = """
-    WITH m AS MATERIALIZED (SELECT e.document_id, e.org_keys, e.kind, e.years
-                            FROM search.entries e WHERE {where}){best}
-    SELECT 'organisation', k, sum(g.n)::bigint
-      FROM (SELECT org_keys, count(*) AS n FROM m GROUP BY org_keys) g, unnest(g.org_keys) k
-      GROUP BY k
-    UNION ALL SELECT 'kind', m.kind, count(*) FROM m GROUP BY m.kind
-    UNION ALL SELECT 'year', y::text, sum(g.n)::bigint
-      FROM (SELECT years, count(*) AS n FROM m GROUP BY years) g, unnest(g.years) y GROUP BY y
-    UNION ALL SELECT 'total', '', count(*) FROM m{candidates}
+    WITH m AS MATERIALIZED (SELECT e.document_id, e.facet_set
+                            FROM search.entries e WHERE {where}),
+    g AS MATERIALIZED (SELECT f.org_keys, f.kind, f.years, x.n FROM (
+                         SELECT m.facet_set, count(*) AS n FROM m GROUP BY m.facet_set) x
+                       LEFT JOIN search.facet_sets f ON f.id = x.facet_set){best}
+    SELECT 'organisation', k, sum(g.n)::bigint FROM g, unnest(g.org_keys) k GROUP BY k
+    UNION ALL SELECT 'kind', g.kind, sum(g.n)::bigint FROM g WHERE g.kind IS NOT NULL
+      GROUP BY g.kind
+    UNION ALL SELECT 'year', y::text, sum(g.n)::bigint FROM g, unnest(g.years) y GROUP BY y
+    UNION ALL SELECT 'total', '', COALESCE(sum(g.n), 0)::bigint FROM g{candidates}
 """
 BEST = """,
     hits (document_id, w) AS ({hits}),
@@ -55,10 +60,35 @@ BEST = """,
                SELECT document_id, sum(w) AS pre FROM hits GROUP BY document_id) h
              USING (document_id)
              ORDER BY pre DESC, m.document_id COLLATE "C" LIMIT :depth)"""
+# Top-k pruning (MaxScore, as on Whoosh): the rarest terms (``essential``) find the documents
+# that can be among the best; the others are looked up only in those (a GIN BitmapAnd, so the
+# heap is visited for the few documents holding both). A document holding none of the essential
+# terms scores at most the other terms' idfs together (``rest``): when the depth-th best found
+# scores more, the candidates are exactly those of BEST; when not (too few found), BEST runs.
+PRUNED = """,
+    hits (document_id, w) AS ({hits}),
+    pruned AS (SELECT m.document_id, h.pre FROM m JOIN (
+                 SELECT document_id, sum(w) AS pre FROM hits GROUP BY document_id) h
+               USING (document_id)
+               ORDER BY h.pre DESC, m.document_id COLLATE "C" LIMIT :depth),
+    enough AS (SELECT count(*) = :depth AND min(pre) > {rest} AS ok FROM pruned),
+    every (document_id, w) AS ({every}),
+    scored AS (SELECT m.document_id, COALESCE(h.pre, 0) AS pre FROM m LEFT JOIN (
+                 SELECT document_id, sum(w) AS pre FROM every GROUP BY document_id) h
+               USING (document_id)
+               ORDER BY pre DESC, m.document_id COLLATE "C" LIMIT :depth),
+    best AS (SELECT document_id FROM pruned WHERE (SELECT ok FROM enough)
+             UNION ALL SELECT document_id FROM scored WHERE NOT (SELECT ok FROM enough))"""
+CHECKED = " UNION ALL SELECT 'pruned', '', CAST((SELECT ok FROM enough) AS int) FROM enough"
+# Every candidate would score the same (each choosing term is held by every match): the first.
+SAME = """,
+    best AS (SELECT m.document_id FROM m ORDER BY m.document_id COLLATE "C" LIMIT :depth)"""
 ANY = """,
     best AS (SELECT m.document_id FROM m LIMIT :depth)"""
 CANDIDATES = " UNION ALL SELECT 'candidate', best.document_id, 0 FROM best"
-HIT = "SELECT e.document_id, CAST({weight} AS float8) FROM search.entries e WHERE e.{column} @@ {q}"
+# Weights are idfs in millionths, whole numbers: their sums do not depend on the order they
+# are added in, so documents holding the same terms tie exactly and are ordered by id.
+HIT = "SELECT e.document_id, CAST({weight} AS bigint) FROM search.entries e WHERE {condition}"
 FREQUENCIES = """
     SELECT e.document_id, e.title_len, e.body_len, '{column}', u.lexeme, u.positions, u.weights
     FROM search.entries e CROSS JOIN LATERAL unnest(e.{column}) u
@@ -127,6 +157,7 @@ def _prefix_count(connection, prefix: str) -> int:
 
 WEIGHT_FIELD = {"A": 0, "B": 1, "C": 2}  # the ranked column's weights: title, body, names
 COMMON = 0.5  # terms in more than this share of the documents do not choose candidates
+ESSENTIAL = 3  # documents expected to beat those without the essential terms, times ``depth``
 
 
 class Matcher:
@@ -139,30 +170,83 @@ class Matcher:
         self.connection, self.sql = connection, sql
         self.depth = max(limit, ranking.PARAMS.candidates)  # 0: no candidates wanted
         self.averages = (0.0, 0.0)
-        self._best: str | None = None
+        self._best: dict[bool, str] = {}
+        self._terms: list[RankTerm] | None = None
+        self.pruned: list[bool] = []  # whether each pruned choice of candidates held (or fell back)
 
-    def match(self, where: str, candidates: bool = True):
+    def match(self, where: str, candidates: bool = True, relaxed: bool = False):
         """Rows of (facet, value, count), ``('total', '', n)`` and ``('candidate', id, 0)``."""
-        best = self._candidates() if self.depth and candidates else ""
-        query = MATCHED.format(where=where, best=best, candidates=CANDIDATES if best else "")
-        return self.connection.execute(text(query), {**self.sql.params, "depth": self.depth})
+        best = self._candidates(relaxed) if self.depth and candidates else ""
+        chosen = (CANDIDATES + (CHECKED if "enough AS" in best else "")) if best else ""
+        query = MATCHED.format(where=where, best=best, candidates=chosen)
+        params = {**self.sql.params, "depth": self.depth}
+        for row in self.connection.execute(text(query), params):
+            if row[0] == "pruned":
+                self.pruned.append(bool(row[2]))
+            else:
+                yield row
 
-    def _candidates(self) -> str:
+    def _candidates(self, relaxed: bool) -> str:
         """The allowed documents with the most (idf-weighted) terms, each term's documents
         from the GIN index alone. Terms most documents hold add almost nothing to a score and
         cost a scan of most of the index: they are left to the exact scoring (a query of
-        nothing else takes any ``depth`` allowed documents)."""
-        if self._best is None:
+        nothing else takes any ``depth`` allowed documents), and so are terms every match
+        holds (they add the same to every score)."""
+        if self._terms is None:
             count, title_avg, body_avg = prepare(self.connection, self.sql)
-            self.averages = (title_avg, body_avg)
-            terms = [t for t in self.sql.terms if t.lexemes or t.prefix]
-            choosing = [t for t in terms if t.df <= COMMON * count]
-            hits = " UNION ALL ".join(
-                HIT.format(weight=self.sql.bind(t.idf), column=t.column, q=t.query)
-                for t in choosing
-            )
-            self._best = BEST.format(hits=hits) if hits else ANY if terms else ""
-        return self._best
+            self.averages, self._count = (title_avg, body_avg), count
+            self._terms = [t for t in self.sql.terms if t.lexemes or t.prefix]
+            self._choosing = [t for t in self._terms if t.df <= COMMON * count]
+        if relaxed not in self._best:
+            choosing = [t for t in self._choosing if not t.held_by_all(relaxed)]
+            if choosing:
+                self._best[relaxed] = self._pruned(choosing)
+            elif self._choosing:
+                self._best[relaxed] = SAME
+            else:
+                self._best[relaxed] = ANY if self._terms else ""
+        return self._best[relaxed]
+
+    def _pruned(self, terms: list[RankTerm]) -> str:
+        terms = sorted(terms, key=lambda t: (-t.idf, t.df))
+        micro = [round(t.idf * 1_000_000) for t in terms]
+        weights = [self.sql.bind(w) for w in micro]
+        conditions = [f"e.{t.column} @@ {t.query}" for t in terms]
+        every = " UNION ALL ".join(
+            HIT.format(weight=w, condition=c) for w, c in zip(weights, conditions, strict=True)
+        )
+        essential = _essential(terms, self._count, ESSENTIAL * self.depth)
+        if not essential:
+            return BEST.format(hits=every)
+        found = " OR ".join(conditions[:essential])
+        hits = " UNION ALL ".join(
+            HIT.format(weight=w, condition=c if i < essential else f"{c} AND ({found})")
+            for i, (w, c) in enumerate(zip(weights, conditions, strict=True))
+        )
+        rest = self.sql.bind(sum(micro[essential:]))
+        return PRUNED.format(hits=hits, rest=f"CAST({rest} AS bigint)", every=every)
+
+
+def _essential(terms: list[RankTerm], count: int, wanted: float) -> int:
+    """How many of ``terms`` (rarest first) to take as essential: the fewest with which, were
+    the terms independent, ``wanted`` documents would hold one of them and score more than
+    all the others could add. Zero: none will do (every term is scored for every match)."""
+    count = max(count, 1)
+    for essential in range(1, len(terms)):
+        rest = sum(t.idf for t in terms[essential:])
+        # Distribution of (score in hundredths, holds an essential term) over the documents.
+        dist: dict[tuple[int, bool], float] = {(0, False): 1.0}
+        for i, term in enumerate(terms):
+            p, w = min(1.0, term.df / count), round(term.idf * 100)
+            step: dict[tuple[int, bool], float] = defaultdict(float)
+            for (score, held), share in dist.items():
+                step[score, held] += share * (1 - p)
+                step[score + w, held or i < essential] += share * p
+            dist = step
+        above = sum(share for (score, held), share in dist.items() if held and score > rest * 100)
+        if above * count >= wanted:
+            return essential
+    return 0
 
 
 def scores(connection, sql: SqlQuery, ids: list[str], averages) -> dict[str, float]:
