@@ -88,7 +88,7 @@ def _entries(session: Session, ids: list[str]) -> dict[str, Entry]:
         select(Document, Version)
         .join(Version, CURRENT)
         .where(Document.id.in_(ids))
-        .options(defer(Version.canonical_text), defer(Version.markdown))
+        .options(defer(Version.canonical_text), defer(Version.markdown), defer(Version.paragraphs))
     )
     news = definite_names(session)
     return {d.id: _entry(d, v, news) for d, v in session.execute(query)} if ids else {}
