@@ -43,10 +43,11 @@ def renderer(kind: str = PAGE) -> str:
     if kind == PAGE:
         modules = [canonical, transcripts, sys.modules[__name__]]
         libraries = ["markdown", "nh3"]
-    else:
-        from .search import querylang, snippet_index
+    else:  # the words, their folded forms and stems as the snippets match them
+        from .search import querylang, snippet_index, whoosh_analysis, whoosh_index
 
-        modules, libraries = [snippet_index, querylang, sys.modules[__name__]], []
+        modules = [snippet_index, querylang, whoosh_analysis, whoosh_index, sys.modules[__name__]]
+        libraries = ["whoosh-reloaded"]
     digest = hashlib.sha256()
     for module in modules:
         digest.update(inspect.getsource(module).encode("utf-8"))

@@ -20,6 +20,8 @@ from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 
 from .querylang import WORD
+from .whoosh_analysis import fold
+from .whoosh_index import ranked_term
 
 LONG_TEXT = 50_000
 KEEP = 64
@@ -38,13 +40,22 @@ def build(text: str, paragraphs: list) -> dict[str, list[int]]:
 
 
 class PackedIndex(Mapping):
-    """A stored word index: each word's paragraph numbers are decoded when asked for."""
+    """A stored word index: each word's paragraph numbers are decoded when asked for; each
+    word's folded form and stem (None for a stop word) come with it."""
 
-    def __init__(self, words: list[str], counts: list[int], numbers: array):
+    def __init__(self, header: dict, numbers: array):
         self._numbers, self._where, offset = numbers, {}, 0
-        for word, count in zip(words, counts, strict=True):
+        for word, count in zip(header["words"], header["counts"], strict=True):
             self._where[word] = (offset, count)
             offset += count
+        self._forms = dict(
+            zip(header["words"], zip(header["folded"], header["stems"], strict=True), strict=True)
+        )
+
+    def forms(self, word: str) -> tuple[str, str | None]:
+        """The word's folded form and stem."""
+        folded, stem = self._forms[word]
+        return folded or word, stem
 
     def __getitem__(self, word: str) -> array:
         offset, count = self._where[word]
@@ -61,14 +72,18 @@ class PackedIndex(Mapping):
 
 
 def pack(index: Mapping[str, list[int]]) -> bytes:
-    """A word index as bytes: the header's length, the header (the words and how many
-    paragraphs hold each, JSON), then the paragraph numbers (32-bit, little-endian)."""
+    """A word index as bytes: the header's length, the header (JSON: the words, how many
+    paragraphs hold each, their folded forms, "" where the same, and their stems, as the
+    snippets match them), then the paragraph numbers (32-bit, little-endian)."""
     words = list(index)
-    header = json.dumps(
-        {"words": words, "counts": [len(index[w]) for w in words]},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    ).encode("utf-8")
+    folded = [fold(w) for w in words]
+    header = {
+        "words": words,
+        "counts": [len(index[w]) for w in words],
+        "folded": [f if f != w else "" for f, w in zip(folded, words, strict=True)],
+        "stems": [ranked_term(f) for f in folded],
+    }
+    header = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     numbers = array("I", [n for w in words for n in index[w]])
     if sys.byteorder == "big":
         numbers.byteswap()
@@ -82,7 +97,7 @@ def unpack(data: bytes) -> PackedIndex:
     numbers.frombytes(data[4 + size :])
     if sys.byteorder == "big":
         numbers.byteswap()
-    return PackedIndex(header["words"], header["counts"], numbers)
+    return PackedIndex(header, numbers)
 
 
 def is_kept(text: str) -> bool:

@@ -44,10 +44,13 @@ class Marks:
                 (marks.stems.add(stem) if stem else marks.exact.add(word))
         return marks
 
-    def matches(self, word: str) -> bool:
+    def matches(self, word: str, stem: str | None | bool = False) -> bool:
+        """Whether a folded word is marked (``stem``: its stem when known, else worked out)."""
         if word in self.exact or (self.prefixes and word.startswith(tuple(self.prefixes))):
             return True
-        return bool(self.stems) and ranked_term(word) in self.stems
+        if not self.stems:
+            return False
+        return (ranked_term(word) if stem is False else stem) in self.stems
 
 
 class SnippetMaker:
@@ -101,8 +104,16 @@ class SnippetMaker:
         return snippets, sorted(matched)[:20]
 
     def _learn(self, index: Mapping[str, list[int]]) -> None:
+        """Whether each word of the index is marked; a stored index knows each word's folded
+        form and stem (stemming a transcript's 8,000 words would cost 25 ms a query)."""
+        known = getattr(index, "forms", None)
         for raw in set(index).difference(self._flag):
-            self._flag[raw] = self.marks.matches(self._folded.setdefault(raw, fold(raw)))
+            if known is None:
+                folded, stem = self._folded.setdefault(raw, fold(raw)), False
+            else:
+                folded, stem = known(raw)
+                self._folded[raw] = folded
+            self._flag[raw] = self.marks.matches(folded, stem)
 
     def _score_by_index(self, text: str, paragraphs: list, index: Mapping) -> tuple[list, set]:
         """A long text's paragraphs scored from its word index alone (no phrase to check):
