@@ -301,6 +301,28 @@ def measure(server: Server, args, log: Path) -> dict:
         stop(process)
 
 
+def page_costs(server: Server, log: Path, repeat: int = 20) -> dict[str, tuple[float, float]]:
+    """Each page of the mix alone, one request at a time (``repeat`` times, after one to warm):
+    the server's CPU ms per request (with PostgreSQL's) and the median wall ms."""
+    port = _free_port()
+    process = start(server, port, log)
+    costs = {}
+    try:
+        for path in dict.fromkeys(server.mix):
+            _get(port, path)
+            walls = []
+            cpu = cpu_seconds(process.pid) + backend_cpu_seconds(server.database)
+            for _ in range(repeat):
+                started = time.perf_counter()
+                _get(port, path)
+                walls.append(time.perf_counter() - started)
+            cpu = cpu_seconds(process.pid) + backend_cpu_seconds(server.database) - cpu
+            costs[path] = (1000 * cpu / repeat, 1000 * statistics.median(walls))
+    finally:
+        stop(process)
+    return costs
+
+
 def label(spec: str) -> str:
     text = parse_plan(spec).describe()
     if spec == "default":
@@ -378,6 +400,18 @@ def deploy_settings() -> tuple[list[str], dict[str, str]]:
     return command, dict(pairs)
 
 
+def fresh_database(url: str) -> None:
+    """Drop and create the scratch database (``--fresh``), from PostgreSQL's own ``postgres``."""
+    from sqlalchemy import create_engine, text
+
+    name = make_url(url).database
+    engine = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+
+
 def production_servers(args, tmp: Path) -> dict[str, Server]:
     """The web unit over PostgreSQL (built here from the corpus), and Datasette beside it."""
     from search_http import datasette_database, doc_rows, venv_tool
@@ -390,6 +424,9 @@ def production_servers(args, tmp: Path) -> dict[str, Server]:
     env = {**os.environ, **settings, "ARCHIVE_ROOT": str(root), "PYTHONPATH": str(PROJECT)}
     env.update(ARCHIVE_DATABASE_URL=args.database_url, ARCHIVE_READ_DATABASE_URL="")
     env.update(ARCHIVE_BASE_URL="", ARCHIVE_TRUSTED_HOSTS="")
+    if args.fresh:
+        fresh_database(args.database_url)
+        shutil.rmtree(root / "instance", ignore_errors=True)
     started = time.monotonic()
     build = [sys.executable, "-m", "webapp.cli", "--root", str(root), "build"]
     result = subprocess.run(build, env=env, capture_output=True, text=True)
@@ -458,6 +495,11 @@ def main() -> None:
     parser.add_argument("--production", action="store_true", help="deploy/'s configuration")
     parser.add_argument("--workdir", type=Path, help="with --production: bench/search.py's")
     parser.add_argument("--database-url", help="with --production: a scratch PostgreSQL database")
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="with --production: drop and create that database first, and build it anew",
+    )
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
@@ -476,8 +518,17 @@ def main() -> None:
             specs = args.plans.split(",") if args.plans else default_plans()
             servers = plan_servers(specs, Path(tmp))
         rows = run_all(servers, args, Path(tmp))
+        costs = {
+            key: page_costs(server, Path(tmp) / "server.log") for key, server in servers.items()
+        }
     loads.append(load_average())
     report(rows, servers, args, loads)
+    print("\nEach page alone, one request at a time (20 after one to warm): server CPU ms/request"
+          " (with PostgreSQL's), median wall ms")  # fmt: skip
+    for key, found in costs.items():
+        print(f"{servers[key].label}:")
+        for path, (cpu, wall) in found.items():
+            print(f"  {cpu:7.1f} {wall:7.1f}  {path}")
 
 
 if __name__ == "__main__":

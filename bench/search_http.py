@@ -41,6 +41,7 @@ import json
 import os
 import pickle
 import random
+import shutil
 import signal
 import socket
 import sqlite3
@@ -135,7 +136,7 @@ def _get(port: int, path: str, timeout: float = 30) -> int:
         connection.close()
 
 
-def wait_for(port: int, process: subprocess.Popen, path: str, seconds: float = 900) -> None:
+def wait_for(port: int, process: subprocess.Popen, path: str, seconds: float = 3600) -> None:
     """Until ``path`` answers 200 (``archive serve`` builds first: minutes at 20,000)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -360,10 +361,19 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--clients", type=int, default=CONCURRENCY)
     parser.add_argument("--database-url", help="serve /search from this database (its backend)")
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="delete DIR/root's database and index first: archive serve builds "
+        "them anew (after a migration that a database made before it lacks)",
+    )
     parser.add_argument("--datasette-size", type=int, default=PER_PAGE,
                         help="Datasette's rows per page (0: its default, 100)")  # fmt: skip
     args = parser.parse_args()
     sys.path[:0] = [str(Path(__file__).resolve().parent), str(PROJECT)]
+    if args.fresh:
+        for made in ("instance", "index"):
+            shutil.rmtree(args.workdir / "root" / made, ignore_errors=True)
     docs, queries = pickle.loads((args.workdir / "corpus.pickle").read_bytes())
     database = datasette_database(args.workdir / "corpus.db", doc_rows(docs))
     size = args.datasette_size or None
