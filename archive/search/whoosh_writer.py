@@ -20,13 +20,12 @@ import zlib
 from array import array
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
-from itertools import islice
 from operator import itemgetter, sub
 from pickle import dumps
 
 from whoosh import index
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
-from whoosh.system import pack_ushort
+from whoosh.system import pack_int, pack_ushort
 from whoosh.writing import SegmentWriter
 
 BLOCK = 128  # postings a block (W3Codec's blocklimit)
@@ -154,35 +153,37 @@ def _write_postings(postfile, ids, weights, values, fixed) -> W3TermInfo:
     """One term's posting list, as ``W3PostingsWriter`` writes it; its term info."""
     info = W3TermInfo()
     start = postfile.tell()
-    postfile.write(WHOOSH3_HEADER_MAGIC)
-    weights = array("f", weights)  # Whoosh keeps weights as 32-bit floats
+    chunks = [WHOOSH3_HEADER_MAGIC]
     count = len(ids)
     for first in range(0, count, BLOCK):
         last = min(first + BLOCK, count)
-        block_ids = ids[first:last]
-        block_weights = weights[first:last]
-        deltas = (block_ids[0], *map(sub, block_ids[1:], block_ids))  # from 0 in each block
-        top = max(block_weights)
-        if block_weights.count(1.0) == len(block_weights):
-            mini_weights = None
-        elif block_weights.count(block_weights[0]) == len(block_weights):
-            mini_weights = block_weights[0]
+        if count <= BLOCK:  # most terms: one block
+            block_ids, block_weights, block_values = ids, weights, values
         else:
-            mini_weights = tuple(block_weights)
+            block_ids, block_weights = ids[first:last], weights[first:last]
+            block_values = values[first:last]
+        size = last - first
+        if block_weights.count(1.0) == size:
+            mini_weights, top, total = None, 1.0, float(size)
+        else:
+            rounded = array("f", block_weights)  # Whoosh keeps weights as 32-bit floats
+            top, total = max(rounded), sum(rounded)
+            same = rounded.count(rounded[0]) == size
+            mini_weights = rounded[0] if same else tuple(rounded)
         if fixed is None or fixed < 0:
-            mini_values = tuple(v for v in islice(values, first, last) if v)
+            mini_values = tuple(filter(None, block_values))
         elif fixed == 0:
             mini_values = None
         else:
-            mini_values = b"".join(islice(values, first, last))
+            mini_values = b"".join(block_values)
+        deltas = (block_ids[0], *map(sub, block_ids[1:], block_ids))  # from 0 in each block
         data = zlib.compress(dumps((deltas, mini_weights, mini_values), PROTOCOL), COMPRESSION)
-        header = dumps((last - first, block_ids[-1], top, *_TAIL), 2)
-        size = len(header) + len(data)
-        postfile.write_int(-size if last == count else size)
-        postfile.write(header)
-        postfile.write(data)
-        info._weight += sum(block_weights)
+        header = dumps((size, block_ids[-1], top, *_TAIL), 2)
+        length = len(header) + len(data)
+        chunks += (pack_int(-length if last == count else length), header, data)
+        info._weight += total
         info._maxweight = max(info._maxweight, top)
+    postfile.write(b"".join(chunks))
     info._df = count
     info._minid, info._maxid = ids[0], ids[-1]
     info._maxlength = 0
