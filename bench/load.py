@@ -26,20 +26,9 @@ Plans (``--plans``): ``waitress:T`` (T threads in one process), ``gunicorn:W:syn
 default), waitress with one thread per core, gunicorn with one worker per core, sync and
 gthread with half the default threads, and the new default (gthread, more threads).
 
-``--production --workdir DIR --database-url URL`` measures the production configuration
-instead: ``DIR`` is a ``bench/search.py --workdir`` corpus (``corpus.pickle`` and
-``root/documents``), built into the PostgreSQL database at ``URL`` (a scratch database: the
-build writes it) by ``archive build`` with ``deploy/systemd/archive.env``'s settings
-(``ARCHIVE_SEARCH_BACKEND=postgres``), from a copy of the documents in ``DIR/pg-root``. Then
-the web unit's own command (``deploy/systemd/archive-web.service``'s ExecStart: gunicorn,
-gthread workers and threads as it gives them, its access log) serves it from an empty root,
-as on a web machine, and takes turns with Datasette serving the same corpus (sqlite-utils'
-FTS5 table, as ``bench/search_http.py`` makes it). The archive's mix is the one above with a
-document of the corpus and words it has (``PRODUCTION_MIX``); Datasette's is its nearest page
-to each (``DATASETTE_MIX``: it has no versions, quotes or timeline, so a document, its version
-and its quote are each its row page, the timeline its table sorted by date). The CPU time per
-request counts the web server's processes and, for the archive, the PostgreSQL backends
-serving that database (``/proc``): what a request costs the machine.
+``bench/load_production.py`` measures the production configuration (``deploy/``'s web unit
+over PostgreSQL) beside Datasette with this module's machinery. After the rounds, each page of
+each mix is requested alone, one request at a time, for its own CPU cost and wall time.
 """
 
 from __future__ import annotations
@@ -48,12 +37,7 @@ import argparse
 import datetime as dt
 import http.client
 import os
-import pickle
-import platform
-import shlex
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -65,8 +49,14 @@ from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
 
-from search_http import DATASETTE_SETTINGS, commit, datasette_version  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from search_http import (  # noqa: E402
+    _free_port,
+    commit,
+    cpu_seconds,
+    load_average,
+    machine,
+    stop,
+)
 
 from archive.core import Archive  # noqa: E402
 from webapp.serving import THREADS_PER_WORKER, Plan, cpu_cores, plan, run, serve  # noqa: E402
@@ -84,35 +74,6 @@ MIX = [
     "/timeline",
     "/api/v1/search?q=child+exploitation",
 ]
-
-
-def production_mix(doc: str) -> list[str]:
-    """The same eight pages over the synthetic corpus: its document, words it has."""
-    return [
-        "/",
-        "/documents",
-        f"/documents/{doc}",
-        f"/documents/{doc}/v1",
-        f"/documents/{doc}/v1/q/0-80",
-        "/search?q=police",
-        "/timeline",
-        "/api/v1/search?q=children+exploitation",
-    ]
-
-
-def datasette_mix(doc: str, database: str = "corpus") -> list[str]:
-    """Datasette's nearest page to each of ``production_mix``'s, in the same order."""
-    table = f"/{database}/documents"
-    return [
-        "/",
-        table,
-        f"{table}/{doc}",
-        f"{table}/{doc}",
-        f"{table}/{doc}",
-        f"{table}?_search=police",
-        f"{table}?_sort=earliest",
-        f"{table}.json?_search=children+exploitation",
-    ]
 
 
 LUA = """
@@ -160,12 +121,6 @@ def serve_one(spec: str, root: Path, port: int) -> None:
         serve(archive, HOST, port)
     else:
         run(archive, HOST, port, parse_plan(spec))
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 def _get(port: int, path: str) -> int:
@@ -222,18 +177,6 @@ def start(server: Server, port: int, log: Path) -> subprocess.Popen:
     raise RuntimeError(f"{server.label} did not answer within 120 s; see {log}")
 
 
-def stop(process: subprocess.Popen) -> None:
-    """SIGINT to the server's process group (as Ctrl+C would); SIGKILL if it lingers."""
-    try:
-        os.killpg(process.pid, signal.SIGINT)
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    except ProcessLookupError:
-        pass
-
-
 def drive(port: int, script: Path, clients: int, seconds: float) -> dict:
     """One wrk run; latencies in ms."""
     command = ["wrk", "-t1", f"-c{clients}", f"-d{seconds:g}s", "--timeout", "30s", "-s"]
@@ -249,19 +192,6 @@ def drive(port: int, script: Path, clients: int, seconds: float) -> dict:
     requests, micros, p50, p95, p99, errors = (int(x) for x in line.split()[1:])
     latencies = {"p50": p50 / 1000, "p95": p95 / 1000, "p99": p99 / 1000}
     return {"rps": requests / (micros / 1e6), "errors": errors, "requests": requests, **latencies}
-
-
-def cpu_seconds(pgid: int) -> float:
-    """CPU time used so far by the live processes of a process group (Linux ``/proc``)."""
-    ticks = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if fields[2] == str(pgid):
-            ticks += int(fields[11]) + int(fields[12])  # utime + stime
-    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def backend_cpu_seconds(database: str | None) -> float:
@@ -330,14 +260,6 @@ def label(spec: str) -> str:
     return f"{text} (old default)" if spec == "waitress:8" else text
 
 
-def machine() -> str:
-    info = Path("/proc/cpuinfo")
-    lines = info.read_text().splitlines() if info.exists() else []
-    models = [line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")]
-    model = models[0] if models else platform.processor() or "unknown CPU"
-    return f"{cpu_cores()} cores ({model}), {platform.system()}, Python {platform.python_version()}"
-
-
 def summarise(runs: list[dict]) -> dict:
     """The median of each figure over the rounds, the range of req/s, and every error."""
     keys = ("rps", "p50", "p95", "p99", "cpu_ms", "db_cpu_ms", "cores")
@@ -348,7 +270,8 @@ def summarise(runs: list[dict]) -> dict:
     return row
 
 
-def report(rows: dict[str, dict], servers: dict[str, Server], args, loads: list[str]) -> None:
+def report(rows: dict[str, dict], servers: dict[str, Server], args, loads: list[str],
+           base_key: str) -> None:  # fmt: skip
     print(f"\n{dt.date.today()}, {machine()}, commit {commit()}")
     print(f"load average before/after: {' / '.join(loads)}")
     print(
@@ -357,8 +280,8 @@ def report(rows: dict[str, dict], servers: dict[str, Server], args, loads: list[
     )
     for key, server in servers.items():
         print(f"mix of {key}, in turn: " + ", ".join(server.mix))
-    base_key = "datasette" if args.production else "waitress:8"
-    base, old = rows.get(base_key), "Datasette" if args.production else "old"
+    base = rows.get(base_key)
+    old = "old" if base_key == "waitress:8" else servers[base_key].label.split(",")[0]
     print(
         f"\n| server | req/s | p50 ms | p95 ms | p99 ms | errors | req/s vs {old} "
         f"| p99 vs {old} | server CPU ms/req (of which PostgreSQL) | cores busy |"
@@ -376,10 +299,6 @@ def report(rows: dict[str, dict], servers: dict[str, Server], args, loads: list[
         )
 
 
-def load_average() -> str:
-    return " ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
-
-
 def plan_servers(specs: list[str], tmp: Path) -> dict[str, Server]:
     """The plans over a copy of this repository's documents (SQLite + Whoosh)."""
     root = tmp / "root"
@@ -388,84 +307,6 @@ def plan_servers(specs: list[str], tmp: Path) -> dict[str, Server]:
     print(f"Build: {archive.build().summary()}.")
     archive.close()
     return {spec: plan_server(spec, root) for spec in specs}
-
-
-def deploy_settings() -> tuple[list[str], dict[str, str]]:
-    """The web unit's ExecStart (continuation lines joined) and archive.env's settings."""
-    unit = (PROJECT / "deploy" / "systemd" / "archive-web.service").read_text(encoding="utf-8")
-    lines = unit.replace("\\\n", " ").splitlines()
-    command = shlex.split(next(x for x in lines if x.startswith("ExecStart=")).split("=", 1)[1])
-    env_file = (PROJECT / "deploy" / "systemd" / "archive.env").read_text(encoding="utf-8")
-    pairs = [x.split("=", 1) for x in env_file.splitlines() if x and not x.startswith("#")]
-    return command, dict(pairs)
-
-
-def fresh_database(url: str) -> None:
-    """Drop and create the scratch database (``--fresh``), from PostgreSQL's own ``postgres``."""
-    from sqlalchemy import create_engine, text
-
-    name = make_url(url).database
-    engine = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-
-
-def production_servers(args, tmp: Path) -> dict[str, Server]:
-    """The web unit over PostgreSQL (built here from the corpus), and Datasette beside it."""
-    from search_http import datasette_database, doc_rows, venv_tool
-
-    docs, _ = pickle.loads((args.workdir / "corpus.pickle").read_bytes())
-    command, settings = deploy_settings()
-    root = args.workdir / "pg-root"  # the build machine's checkout: documents and its cache
-    if not root.exists():
-        shutil.copytree(args.workdir / "root" / "documents", root / "documents")
-    env = {**os.environ, **settings, "ARCHIVE_ROOT": str(root), "PYTHONPATH": str(PROJECT)}
-    env.update(ARCHIVE_DATABASE_URL=args.database_url, ARCHIVE_READ_DATABASE_URL="")
-    env.update(ARCHIVE_BASE_URL="", ARCHIVE_TRUSTED_HOSTS="")
-    if args.fresh:
-        fresh_database(args.database_url)
-        shutil.rmtree(root / "instance", ignore_errors=True)
-    started = time.monotonic()
-    build = [sys.executable, "-m", "webapp.cli", "--root", str(root), "build"]
-    result = subprocess.run(build, env=env, capture_output=True, text=True)
-    if result.returncode:
-        raise RuntimeError(f"archive build failed: {result.stdout}{result.stderr}")
-    lines = (result.stdout or result.stderr).strip().splitlines()
-    print(f"archive build on PostgreSQL: {lines[-1] if lines else ''} "
-          f"({time.monotonic() - started:.0f} s)")  # fmt: skip
-    web = tmp / "web-machine"  # a web machine keeps no files
-    web.mkdir()
-    env["ARCHIVE_ROOT"] = str(web)
-    assert command[0].endswith("/gunicorn"), command
-    bind = command.index("--bind") + 1
-
-    def launch_web(port: int, log: Path) -> subprocess.Popen:
-        served = [sys.executable, "-m", "gunicorn", *command[1:]]
-        served[bind + 2] = f"{HOST}:{port}"  # two more words in front: -m gunicorn
-        return popen(served, log, env=env, cwd=web)
-
-    database = datasette_database(args.workdir / "corpus.db", doc_rows(docs))
-
-    def launch_datasette(port: int, log: Path) -> subprocess.Popen:
-        datasette = [str(venv_tool("datasette")), "serve", str(database), "--host", HOST]
-        return popen([*datasette, "--port", str(port), *DATASETTE_SETTINGS], log)
-
-    workers = command[command.index("--workers") + 1]
-    threads = command[command.index("--threads") + 1]
-    name = make_url(args.database_url).database
-    doc = docs[len(docs) // 2].id
-    return {
-        "production": Server(
-            f"archive-web.service: gunicorn, {workers} gthread × {threads}, PostgreSQL search",
-            production_mix(doc), launch_web, database=name,
-        ),
-        "datasette": Server(
-            f"{datasette_version()} (sqlite-utils FTS5)", datasette_mix(doc, database.stem),
-            launch_datasette,
-        ),
-    }  # fmt: skip
 
 
 def run_all(servers: dict[str, Server], args, tmp: Path) -> dict[str, dict]:
@@ -485,50 +326,46 @@ def run_all(servers: dict[str, Server], args, tmp: Path) -> dict[str, dict]:
     return {key: summarise(found) for key, found in runs.items()}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--warmup", type=float, default=3)
-    parser.add_argument("--plans", help="comma-separated plans (default: see the docstring)")
-    parser.add_argument("--production", action="store_true", help="deploy/'s configuration")
-    parser.add_argument("--workdir", type=Path, help="with --production: bench/search.py's")
-    parser.add_argument("--database-url", help="with --production: a scratch PostgreSQL database")
-    parser.add_argument(
-        "--fresh",
-        action="store_true",
-        help="with --production: drop and create that database first, and build it anew",
-    )
-    parser.add_argument("--serve", help=argparse.SUPPRESS)
-    parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.serve:
-        return serve_one(args.serve, args.root, args.port)
+
+
+def measure_all(make_servers: Callable[[Path], dict[str, Server]], args, base: str) -> None:
+    """Rounds of every server in turn, then each page alone; print both with ``base``'s ratios."""
     if shutil.which("wrk") is None:
         sys.exit("bench/load.py needs wrk: apt-get install -y wrk (Debian/Ubuntu)")
-    if args.production and not (args.workdir and args.database_url):
-        parser.error("--production needs --workdir and --database-url")
     loads = [load_average()]
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
-        if args.production:
-            servers = production_servers(args, Path(tmp))
-        else:
-            specs = args.plans.split(",") if args.plans else default_plans()
-            servers = plan_servers(specs, Path(tmp))
+        servers = make_servers(Path(tmp))
         rows = run_all(servers, args, Path(tmp))
         costs = {
             key: page_costs(server, Path(tmp) / "server.log") for key, server in servers.items()
         }
     loads.append(load_average())
-    report(rows, servers, args, loads)
+    report(rows, servers, args, loads, base)
     print("\nEach page alone, one request at a time (20 after one to warm): server CPU ms/request"
           " (with PostgreSQL's), median wall ms")  # fmt: skip
     for key, found in costs.items():
         print(f"{servers[key].label}:")
         for path, (cpu, wall) in found.items():
             print(f"  {cpu:7.1f} {wall:7.1f}  {path}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    common_arguments(parser)
+    parser.add_argument("--plans", help="comma-separated plans (default: see the docstring)")
+    parser.add_argument("--serve", help=argparse.SUPPRESS)
+    parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        return serve_one(args.serve, args.root, args.port)
+    specs = args.plans.split(",") if args.plans else default_plans()
+    measure_all(lambda tmp: plan_servers(specs, tmp), args, "waitress:8")
 
 
 if __name__ == "__main__":

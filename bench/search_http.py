@@ -40,6 +40,7 @@ import http.client
 import json
 import os
 import pickle
+import platform
 import random
 import shutil
 import signal
@@ -178,6 +179,15 @@ def cpu_seconds(pgid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def machine() -> str:
+    info = Path("/proc/cpuinfo")
+    lines = info.read_text().splitlines() if info.exists() else []
+    models = [line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")]
+    model = models[0] if models else platform.processor() or "unknown CPU"
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return f"{cores} cores ({model}), {platform.system()}, Python {platform.python_version()}"
+
+
 def load_average() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
 
@@ -314,8 +324,6 @@ def compare(root: Path, database: Path, queries: list[dict], database_url: str |
 
 
 def report(rows, runs, queries, pages, database_url, rounds, clients, loads) -> None:
-    from load import machine
-
     backend = "PostgreSQL" if database_url else "SQLite + Whoosh"
     print(f"\n{dt.date.today()}, {machine()}, commit {commit()}, {datasette_version()}")
     print(f"load average before/after: {' / '.join(loads)}")
