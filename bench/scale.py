@@ -90,10 +90,19 @@ def page_timings(archive: Archive, docs, count: int, rng: random.Random) -> dict
     client = create_app({"TESTING": True}, archive=archive).test_client()
     listed = client.get("/api/v1/documents").get_json()["pages"]
     timeline = client.get("/api/v1/timeline").get_json()["pages"]
+    orgs = [o["key"] for o in client.get("/api/v1/organisations").get_json()["organisations"]]
+    org_pages = {k: client.get(f"/api/v1/organisations/{k}").get_json()["pages"] for k in orgs}
+
+    def org_page() -> str:
+        key = rng.choice(orgs)
+        return f"/organisations/{key}?page={rng.randint(1, org_pages[key])}"
+
     paths = {
         "document page": [f"/documents/{rng.choice(docs).id}" for _ in range(count)],
         "/documents?page=N": [f"/documents?page={rng.randint(1, listed)}" for _ in range(count)],
         "/timeline?page=N": [f"/timeline?page={rng.randint(1, timeline)}" for _ in range(count)],
+        "/organisations/K?page=N": [org_page() for _ in range(count // 4)],
+        "/ (front page)": ["/"] * (count // 10),
     }
     timings = {}
     for label, chosen in paths.items():
@@ -122,6 +131,7 @@ def worker_memory(root: Path, env: dict, workers: int, docs, queries) -> list[fl
         from urllib.parse import quote
 
         paths = ["/", "/documents", "/timeline", "/documents?page=3", "/timeline?page=3"]
+        paths += ["/organisations"] + [f"/organisations/{k}" for k in sorted({d.org for d in docs})]
         paths += [f"/documents/{d.id}" for d in docs[:50]]
         paths += [f"/search?q={quote(q['q'])}" for q in queries[:100]]
         failed = 0
