@@ -47,6 +47,8 @@ class BuildReport:
     adopted: list[str] = field(default_factory=list)  # written to the ledger from the database
     problems: list = field(default_factory=list)
     live: set[str] = field(default_factory=set)  # ids published after this build
+    # A head start on the search index's check (``PostgresBackend.start_check``), taken once.
+    search_check: object = field(default=None, repr=False, compare=False)
 
     @property
     def touched(self) -> list[str]:

@@ -122,7 +122,7 @@ class Archive:
         try:
             with FileLock(str(self.config.lock_file), timeout=timeout):
                 self.migrate()
-                report = self._build_database(progress, locked)
+                report = self._build_database(progress, locked, early_check=not reindex)
                 self.search.after_build(report, reindex=reindex, progress=progress)
                 return report
         except Timeout:
@@ -132,14 +132,17 @@ class Archive:
         except (NothingToBuild, SourceChanged) as exc:
             raise ArchiveError(str(exc)) from None
 
-    def _build_database(self, progress: bool, locked: bool) -> BuildReport:
+    def _build_database(self, progress: bool, locked: bool, early_check: bool = False):
         """Ledger and database; a normal build reads through the stat cache (a locked one,
-        like ``check`` and ``verify``, reads every file)."""
+        like ``check`` and ``verify``, reads every file). With ``early_check``, a search
+        backend that can (PostgreSQL) starts checking its index while the files are read."""
         cache = None if locked else open_stat_cache(self.config)
         with self.transaction() as session:
             lock_database(session)
             # The database makes the rows' fingerprints while the files are read.
             fingerprints = prefetch_fingerprints(session) if cache is not None else None
+            start_check = getattr(self.search, "start_check", None) if early_check else None
+            search_check = start_check() if start_check else None
             tree = read_source(self.config.documents_dir, self.config.root, progress, cache)
             scan = scan_ledgers(self.config.documents_dir, self.config.root, cache)
             scan.fingerprints = fingerprints
@@ -152,6 +155,7 @@ class Archive:
                 scan=scan if cache is not None else None,
             )
             store_names(session, tree.organisations)  # formal names and aliases
+            report.search_check = search_check
         for ledger in scan.ledgers.values():
             report.problems += ledger.problems
         report.problems.sort()

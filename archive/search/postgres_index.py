@@ -100,18 +100,20 @@ HELD = "SELECT document_id, version_sha256, names_digest FROM search.entries"
 
 KEY_SETS = """
     SELECT DISTINCT k.keys FROM (SELECT array_agg(o.organisation_key ORDER BY o.organisation_key)
-                                 AS keys FROM document_organisations o GROUP BY o.document_id) k
+                                 AS keys FROM document_organisations o {only_o}
+                                 GROUP BY o.document_id) k
 """
 LIVE = """
     SELECT d.id, v.sha256, k.keys FROM documents d
       JOIN versions v ON v.document_id = d.id AND v.number = d.current_version
       LEFT JOIN (SELECT o.document_id,
                         string_agg(o.organisation_key, E'\\n' ORDER BY o.organisation_key) AS keys
-                 FROM document_organisations o GROUP BY o.document_id) k ON k.document_id = d.id
-    WHERE d.withdrawn_at IS NULL
+                 FROM document_organisations o {only_o} GROUP BY o.document_id) k
+        ON k.document_id = d.id
+    WHERE d.withdrawn_at IS NULL {only_d}
 """
-STALE = f"""
-    WITH live AS ({LIVE}),
+STALE = """
+    WITH live AS ({live}),
       digests AS (SELECT * FROM unnest(CAST(:key_sets AS text[]), CAST(:digests AS text[]))
                   AS n(keys, digest))
     SELECT l.id, 'stale' FROM live l LEFT JOIN digests n ON n.keys = l.keys
@@ -120,23 +122,34 @@ STALE = f"""
       OR e.names_digest IS DISTINCT FROM COALESCE(n.digest, :no_names)
     UNION ALL
     SELECT e.document_id, 'extra' FROM search.entries e
-    WHERE NOT EXISTS (SELECT 1 FROM live l WHERE l.id = e.document_id)
+    WHERE NOT EXISTS (SELECT 1 FROM live l WHERE l.id = e.document_id) {only_e}
 """
+EVERY = STALE.format(live=LIVE.format(only_o="", only_d=""), only_e="")
+SOME_OF = STALE.format(
+    live=LIVE.format(only_o="WHERE o.document_id = ANY(:ids)", only_d="AND d.id = ANY(:ids)"),
+    only_e="AND e.document_id = ANY(:ids)",
+)
 
 
-def differences(connection, names: dict[str, tuple[str, ...]]) -> tuple[list[str], list[str]]:
+def differences(
+    connection, names: dict[str, tuple[str, ...]], ids: list[str] | None = None
+) -> tuple[list[str], list[str]]:
     """``records.index_differences(live_stamps(...), held_stamps(...))`` made by the database:
     the entries to (re)make and those to drop, without bringing every stamp to Python (1.5 s at
-    100,000 documents). ``names``: each organisation's names by key; each distinct set of keys
-    a document names gets its digest here, as ``document_names`` would make it."""
-    key_sets = [keys for (keys,) in connection.execute(text(KEY_SETS))]
+    100,000 documents), among every document or those in ``ids``. ``names``: each
+    organisation's names by key; each distinct set of keys a document names gets its digest
+    here, as ``document_names`` would make it."""
+    only = "" if ids is None else "WHERE o.document_id = ANY(:ids)"
+    ids = list(ids or [])
+    key_sets = [k for (k,) in connection.execute(text(KEY_SETS.format(only_o=only)), {"ids": ids})]
     params = {
         "key_sets": ["\n".join(keys) for keys in key_sets],
         "digests": [names_digest([n for k in keys for n in names.get(k, ())]) for keys in key_sets],
         "no_names": names_digest(()),
+        "ids": ids,
     }
     found: dict[str, list[str]] = {"stale": [], "extra": []}
-    for doc_id, kind in connection.execute(text(STALE), params):
+    for doc_id, kind in connection.execute(text(SOME_OF if only else EVERY), params):
         found[kind].append(doc_id)
     return sorted(found["stale"]), sorted(found["extra"])
 
