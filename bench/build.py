@@ -3,13 +3,15 @@
 Run by hand (not in CI):  python bench/build.py [--docs 2000] [--database-url URL]
 
 Synthetic documents are written to a temporary directory, never into documents/. Prints a table
-of wall-clock seconds and documents per second for: a cold build (empty database and index), a
-build with nothing changed, and a build after editing 1% of the files.
+of wall-clock seconds, this process's CPU seconds (the machine may be shared: wall time moves
+with its load, printed beside) and documents per second for: a cold build (empty database and
+index), a build with nothing changed, and a build after editing 1% of the files.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 import tempfile
@@ -85,10 +87,12 @@ def synthetic_corpus(directory: Path, count: int, seed: int = 7) -> None:
         )
 
 
-def timed_build(archive: Archive) -> tuple[float, str]:
-    start = time.perf_counter()
+def timed_build(archive: Archive) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds of this process, the load average before, and the summary."""
+    load = os.getloadavg()[0]
+    start, cpu = time.perf_counter(), time.process_time()
     report = archive.build()
-    return time.perf_counter() - start, report.summary()
+    return time.perf_counter() - start, time.process_time() - cpu, load, report.summary()
 
 
 def edit_some(directory: Path, fraction: float) -> int:
@@ -106,13 +110,10 @@ def measure(label: str, documents: Path, count: int, database_url: str | None) -
     archive = Archive.open(root, **overrides)
     rows = []
     try:
-        seconds, summary = timed_build(archive)
-        rows.append((label, "cold", count, seconds, summary))
-        seconds, summary = timed_build(archive)
-        rows.append((label, "nothing changed", count, seconds, summary))
+        rows.append((label, "cold", count, *timed_build(archive)))
+        rows.append((label, "nothing changed", count, *timed_build(archive)))
         edited = edit_some(root / "documents", 0.01)
-        seconds, summary = timed_build(archive)
-        rows.append((label, f"{edited} edited", count, seconds, summary))
+        rows.append((label, f"{edited} edited", count, *timed_build(archive)))
     finally:
         archive.close()
         shutil.rmtree(root, ignore_errors=True)
@@ -133,10 +134,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         synthetic_corpus(Path(tmp), args.docs)
         rows += measure("synthetic", Path(tmp), args.docs, args.database_url)
-    print(f"{'corpus':<10} {'build':<16} {'docs':>6} {'seconds':>9} {'docs/s':>9}  report")
-    for label, kind, count, seconds, summary in rows:
+    print(
+        f"{'corpus':<10} {'build':<16} {'docs':>6} {'seconds':>9} {'cpu s':>7} {'load':>5}"
+        f" {'docs/s':>7}  report"
+    )
+    for label, kind, count, seconds, cpu, load, summary in rows:
         print(
-            f"{label:<10} {kind:<16} {count:>6} {seconds:>9.2f} {count / seconds:>9.0f}  {summary}"
+            f"{label:<10} {kind:<16} {count:>6} {seconds:>9.2f} {cpu:>7.2f} {load:>5.1f}"
+            f" {count / seconds:>7.0f}  {summary}"
         )
 
 
