@@ -281,7 +281,7 @@ def report(rows: dict[str, dict], servers: dict[str, Server], args, loads: list[
     for key, server in servers.items():
         print(f"mix of {key}, in turn: " + ", ".join(server.mix))
     base = rows.get(base_key)
-    old = "old" if base_key == "waitress:8" else servers[base_key].label.split(",")[0]
+    old = {"waitress:8": "old", "datasette": "Datasette"}.get(base_key, base_key)
     print(
         f"\n| server | req/s | p50 ms | p95 ms | p99 ms | errors | req/s vs {old} "
         f"| p99 vs {old} | server CPU ms/req (of which PostgreSQL) | cores busy |"
