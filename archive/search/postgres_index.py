@@ -2,11 +2,11 @@
 
 Each entry holds a stemmed tsvector weighted by field (title A, body B, the names of its
 organisations C) for ranking, an exact one (title, body, names) for phrases, prefixes and
-suggestions, the title and body lengths in words (BM25F), the
-adjacent pairs of common words (``pairs``, narrowing phrases like ``"the was"``
-through a GIN index), the version it was made from and a digest of its organisations' names
-(so that renaming an organisation makes its documents' entries stale) and the number of its
-combination of organisations, kind and years in ``search.facet_sets`` (facets). ``search.lexemes``
+suggestions, the title and body lengths in words (BM25F), the adjacent pairs and runs of three
+of common words (``pairs``, answering phrases like ``"the was"`` and ``"in the that"`` through a
+GIN index), the version it was made from and a digest of its organisations' names (so that
+renaming an organisation makes its documents' entries stale) and the number of its combination
+of organisations, kind and years in ``search.facet_sets`` (facets). ``search.lexemes``
 counts the entries holding each stemmed lexeme (idf); ``search.words`` the archive's exact
 words (did-you-mean).
 """
@@ -27,6 +27,14 @@ ORG_KEYS = """CAST(COALESCE((SELECT array_agg(o.organisation_key ORDER BY o.orga
                 FROM document_organisations o WHERE o.document_id = d.id), '{}') AS text[])"""
 YEARS = """ARRAY(SELECT generate_series(extract(year FROM d.date_earliest)::int,
                                    extract(year FROM d.date_latest)::int))"""
+# The entry's adjacent pairs and runs of three of common words: a phrase of two or three common
+# words is then answered by the GIN index alone, a longer one checked only where all its pairs
+# and runs are (``"in the that"`` is in ~1,600 of 100,000 entries; both its pairs in ~36,000).
+PAIRS = """ARRAY(WITH c AS (SELECT u.lexeme, p FROM unnest({exact}) u, unnest(u.positions) p
+                       WHERE u.lexeme = ANY(:common))
+            SELECT a.lexeme || ' ' || b.lexeme FROM c a JOIN c b ON b.p = a.p + 1
+            UNION SELECT a.lexeme || ' ' || b.lexeme || ' ' || d.lexeme
+              FROM c a JOIN c b ON b.p = a.p + 1 JOIN c d ON d.p = a.p + 2)"""
 ENTRY_COLUMNS = f"""
     SELECT d.id, d.kind, {ORG_KEYS},
       ARRAY(SELECT lower(t) FROM json_array_elements_text(
@@ -41,9 +49,7 @@ ENTRY_COLUMNS = f"""
       v.sha256,
       (SELECT COALESCE(sum(array_length(positions, 1)), 0) FROM unnest(x.title)),
       (SELECT COALESCE(sum(array_length(positions, 1)), 0) FROM unnest(x.body)),
-      ARRAY(WITH c AS (SELECT u.lexeme, p FROM unnest(x.exact) u, unnest(u.positions) p
-                       WHERE u.lexeme = ANY(:common))
-            SELECT DISTINCT a.lexeme || ' ' || b.lexeme FROM c a JOIN c b ON b.p = a.p + 1),
+      {PAIRS.format(exact="x.exact")},
       COALESCE(n.digest, :no_names)
     FROM documents d JOIN versions v ON v.document_id = d.id AND v.number = d.current_version
       LEFT JOIN unnest(CAST(:name_ids AS text[]), CAST(:name_texts AS text[]),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .plan import STOP_WORDS, Plan, common_grams
+from .plan import COMMON_WORDS, STOP_WORDS, Plan, common_grams
 from .postgres_index import EXACT, RANKED
 from .querylang import AnyOf, Filter, Phrase, Word, words_of
 from .types import SearchRequest
@@ -124,8 +124,8 @@ class Compiler:
         words = [w.lower() for w in node.words]
         query = f"phraseto_tsquery('{EXACT}', {sql.bind(' '.join(node.words))})"
         condition = f"e.exact @@ {query}"
-        grams = common_grams(words)
-        if " ".join(words) in grams:  # two common words: the index answers exactly
+        grams = common_grams(words) + common_triples(words)
+        if " ".join(words) in grams:  # two or three common words: the index answers exactly
             condition = f"e.pairs @> CAST({sql.bind([' '.join(words)])} AS text[])"
         elif grams:  # the GIN index over pairs of common words narrows what positions are checked
             condition = f"e.pairs @> CAST({sql.bind(grams)} AS text[]) AND {condition}"
@@ -153,6 +153,15 @@ class Compiler:
             sql.hard.append(f"e.date_latest >= {sql.bind(request.date_from)}")
         if request.date_to:
             sql.hard.append(f"e.date_earliest <= {sql.bind(request.date_to)}")
+
+
+def common_triples(words: list[str]) -> list[str]:
+    """The runs of three common words in ``words`` (folded), each indexed in ``pairs`` too."""
+    return [
+        f"{a} {b} {c}"
+        for a, b, c in zip(words, words[1:], words[2:], strict=False)
+        if a in COMMON_WORDS and b in COMMON_WORDS and c in COMMON_WORDS
+    ]
 
 
 def repr_lexeme(word: str) -> str:

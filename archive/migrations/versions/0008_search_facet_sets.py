@@ -1,10 +1,14 @@
-"""search entries name their combination of organisations, kind and years; rows kept small
+"""search entries name their combination of organisations, kind and years; runs of three
+common words beside their pairs; rows kept small
 
 Facets (organisations, kinds, years of the matches) were counted by grouping every matched row
 by its arrays: at 100,000 documents a ten-word question matches ~70,000 entries, and hashing
 their arrays was most of its time. ``search.facet_sets`` holds each combination once (a few
 hundred); ``search.entries.facet_set`` its number, so search groups the matches by an integer
-and splits the few combinations. Existing entries are linked here, in SQL; builds keep it.
+and splits the few combinations. ``pairs`` gains each entry's runs of three common words
+(``postgres_index.PAIRS``), so a phrase of three common words is answered by its GIN index
+instead of checking positions in every entry holding both its pairs. Existing entries are
+linked and given their runs here, in SQL, from their exact tsvectors; builds keep both.
 
 Migration 0007 set ``toast_tuple_target`` after some databases had already run it (an archive
 of 100,000 entries was found with rows of ~1.8 kB, five to a page, instead of ~25): it is set
@@ -17,8 +21,11 @@ Revises: 0007
 Create Date: 2026-11-29
 """
 
+import sqlalchemy as sa
 from alembic import op
 
+from archive.search.plan import COMMON_WORDS
+from archive.search.postgres_index import PAIRS
 
 revision = "0008"
 down_revision = "0007"
@@ -39,10 +46,12 @@ def upgrade() -> None:
         "INSERT INTO search.facet_sets (kind, org_keys, years)"
         " SELECT DISTINCT kind, org_keys, years FROM search.entries"
     )
-    op.execute(
-        "UPDATE search.entries e SET facet_set = f.id FROM search.facet_sets f"
+    update = sa.text(
+        f"UPDATE search.entries e SET facet_set = f.id, pairs = {PAIRS.format(exact='e.exact')}"
+        " FROM search.facet_sets f"
         " WHERE f.kind = e.kind AND f.org_keys = e.org_keys AND f.years = e.years"
     )
+    op.execute(update.bindparams(common=sorted(COMMON_WORDS)))
 
 
 def downgrade() -> None:
