@@ -79,6 +79,8 @@ class FastWriter(SegmentWriter):
         self.pool = PostingTable(fast)
 
     def add_document(self, **fields) -> None:
+        """``SegmentWriter.add_document`` without field boosts or ``_stored_<field>``
+        values (the archive passes neither), its postings appended to the table."""
         self._check_state()
         schema, docnum, table = self.schema, self.docnum, self.pool.fields
         perdoc = self.perdocwriter
