@@ -9,6 +9,10 @@ the postings written, which is what indexing time is spent on.
 A full rebuild writes a fresh generation (``index/g<N>-f<FORMAT>/``) and then points
 ``index/CURRENT`` at it with ``os.replace``; readers never see a half-built index, and a crashed
 rebuild leaves the old generation serving. An index of an older FORMAT counts as missing.
+
+Segments are written by ``whoosh_writer.FastWriter`` (two at once in a large rebuild), with
+``compound=False``: Whoosh maps a compound segment whole into each process that searches it
+(a web worker held most of the index in memory); separate files are read a block at a time.
 """
 
 from __future__ import annotations
