@@ -46,13 +46,17 @@ def page_paths(client, archive: Archive, n: int, rng: random.Random) -> dict[str
     timeline = client.get("/api/v1/timeline").get_json()["pages"]
     org_pages = {k: client.get(f"/api/v1/organisations/{k}").get_json()["pages"] for k in orgs}
     deep_org = [k for k in orgs if org_pages[k] > 1] or orgs
+    statements = {
+        k: client.get(f"/api/v1/documents?kind=statement&org={k}").get_json()["pages"] for k in orgs
+    }
     return {
         "document page": [f"/documents/{rng.choice(ids)}" for _ in range(n)],
         "/documents?page=N": [f"/documents?page={rng.randint(1, listed)}" for _ in range(n)],
         "/documents, last 20": [f"/documents?page={listed - rng.randint(0, 19)}"
                                 for _ in range(n // 4)],
-        "/documents?kind&org": [f"/documents?kind=statement&org={rng.choice(orgs)}"
-                                f"&page={rng.randint(1, 3)}" for _ in range(n // 4)],
+        "/documents?kind&org": [f"/documents?kind=statement&org={k}"
+                                f"&page={rng.randint(1, statements[k])}"
+                                for k in (rng.choice(orgs) for _ in range(n // 4))],
         "/timeline?page=N": [f"/timeline?page={rng.randint(1, timeline)}" for _ in range(n // 2)],
         "/timeline, last 5": [f"/timeline?page={max(1, timeline - rng.randint(0, 4))}"
                               for _ in range(n // 4)],
