@@ -45,14 +45,14 @@ def timed(function) -> tuple[float, object]:
 
 
 def builds(archive: Archive, root: Path, docs, fresh: bool) -> list[tuple[str, float, str]]:
-    """Cold (when the database is new), unchanged twice, and one edit until searchable."""
+    """Cold (when the database is new), unchanged twice, and one edit until searchable; each
+    with this process's CPU seconds and the load average (a shared machine's wall time moves
+    with its load; the database server's CPU is in wall time only)."""
     rows = []
     if fresh:
-        seconds, report = timed(archive.build)
-        rows.append(_said("cold", seconds, report.summary()))
+        rows.append(_said("cold", *_timed_build(archive.build)))
     for label in ("nothing changed (first)", "nothing changed"):
-        seconds, report = timed(archive.build)
-        rows.append(_said(label, seconds, report.summary()))
+        rows.append(_said(label, *_timed_build(archive.build)))
     doc = docs[len(docs) // 2]
     path = root / "documents" / f"{doc.id}.md"
     word = f"zyzzyva{int(time.time())}q"
@@ -63,9 +63,15 @@ def builds(archive: Archive, root: Path, docs, fresh: bool) -> list[tuple[str, f
         assert archive.search.search(SearchRequest(q=word)).total == 1
         return report
 
-    seconds, report = timed(until_searchable)
-    rows.append(_said("one edit, until searchable", seconds, report.summary()))
+    rows.append(_said("one edit, until searchable", *_timed_build(until_searchable)))
     return rows
+
+
+def _timed_build(function) -> tuple[float, str]:
+    load, cpu = os.getloadavg()[0], time.process_time()
+    seconds, report = timed(function)
+    cpu = time.process_time() - cpu
+    return seconds, f"{report.summary()}; {cpu:.2f} s CPU, load {load:.1f}"
 
 
 def _said(label: str, seconds: float, summary: str) -> tuple[str, float, str]:
