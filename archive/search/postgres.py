@@ -230,7 +230,7 @@ class PostgresBackend:
             f"SELECT v.document_id, ts_headline('{RANKED}', v.canonical_text, "
             f"{sql.headline_query()}, :options) FROM documents d JOIN versions v "
             "ON v.document_id = d.id AND v.number = d.current_version WHERE d.id = ANY(:ids)"
-            " AND length(v.canonical_text) <= :long"  # longer: postgres_snippets.py
+            " AND octet_length(v.canonical_text) <= :long"  # longer: postgres_snippets.py
         )
         params = {**sql.params, "ids": ids, "options": HEADLINE_OPTIONS, "long": LONG_TEXT}
         found = dict(connection.execute(query, params).all())

@@ -3,7 +3,8 @@ paragraphs that can hold the query's words, not over the whole text.
 
 ``ts_headline`` parses the whole text it is given: over a 60,000-word transcript it costs about
 as much as the rest of a search, and ten transcripts among the hits ran past the search's
-statement timeout. So for a text longer than ``LONG_TEXT`` the paragraphs are picked first, from
+statement timeout. So for a text longer than ``LONG_TEXT`` (in bytes: PostgreSQL knows a
+stored text's size in bytes without decompressing it) the paragraphs are picked first, from
 the word index the build stored (``archive/renderings.py``; made here when there is none): those
 holding a word that a query word's stem begins (``meet`` → meeting, meetings; PostgreSQL's own
 stemming then decides what is marked), a prefix's words, or every word of a phrase, ranked by
@@ -23,6 +24,7 @@ from ..renderings import stored_word_indexes
 from .postgres_index import RANKED
 from .querylang import Phrase, Word
 from .snippet_index import LONG_TEXT, word_index
+from .snippet_index import build as build_word_index
 from .whoosh_analysis import fold
 from .whoosh_index import ranked_term
 
@@ -33,8 +35,8 @@ OPTIONS = "StartSel=\ue000, StopSel=\ue001, MaxFragments=1, MaxWords=35, MinWord
 VERSIONS = text(
     "SELECT d.id, v.sha256, v.canonical_text, v.paragraphs FROM documents d JOIN versions v"
     " ON v.document_id = d.id AND v.number = d.current_version"
-    " WHERE d.id = ANY(:ids) AND length(v.canonical_text) > :long"
-)
+    " WHERE d.id = ANY(:ids) AND octet_length(v.canonical_text) > :long"
+)  # octet_length: a TOASTed text's size is known without decompressing it (length: 0.4 s)
 _fold = lru_cache(maxsize=200_000)(fold)  # a transcript's words recur from text to text
 
 
@@ -92,6 +94,8 @@ def long_headlines(connection, headline_query: str, params: dict, ids: list, nod
     pieces, owners = [], []
     for doc_id, sha256, body, paragraphs in rows:
         index = word_index(body, paragraphs, stored.get(sha256))
+        if index is None:  # more than LONG_TEXT bytes, but not characters: no index kept
+            index = build_word_index(body, paragraphs)
         for number in candidates(index, paragraphs, nodes):
             start, end = paragraphs[number - 1]
             pieces.append(body[start:end])
