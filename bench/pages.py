@@ -11,20 +11,26 @@ filtered pages, the front page, an organisation's first and deep pages) is asked
 Flask's test client (no HTTP): p50 and p95 of wall time and of this process's CPU time (the
 machine may be shared: CPU time moves less with the load), and the most statements a request
 issued. ``--statements PATH`` prints each statement of one request with its time and rows, to
-read beside ``EXPLAIN ANALYZE``.
+read beside ``EXPLAIN ANALYZE``. ``--memory`` serves the archive with gunicorn (``archive
+serve``'s plan, two workers, no build first), asks each kind of page twice over (and some
+searches), and prints each worker's resident memory.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
 import random
 import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(PROJECT), str(PROJECT / "bench")]
 
 from sqlalchemy import event, func, select  # noqa: E402
 
@@ -71,6 +77,43 @@ def page_paths(client, archive: Archive, n: int, rng: random.Random) -> dict[str
     }  # fmt: skip
 
 
+def worker_memory(args, paths: list[str]) -> None:
+    """RSS of each gunicorn worker (``archive serve``'s plan, 2 workers, no build first) after
+    serving ``paths`` twice, as ``bench/scale.py`` measures it after its build."""
+    from scale import _children, _rss_mib
+    from search_http import _free_port, wait_for
+
+    port = _free_port()
+    code = (
+        "import sys; from archive.core import Archive; from webapp.serving import serve; "
+        f"serve(Archive.open({str(args.root)!r}, database_url={args.database_url!r}, "
+        f"search_backend={args.backend!r}), '127.0.0.1', {port}, workers=2)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(PROJECT)}
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    server = subprocess.Popen([sys.executable, "-c", code], env=env, **quiet)
+    try:
+        wait_for(port, server, "/")
+        started, failed = time.perf_counter(), 0
+        for path in paths * 2:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+            try:
+                connection.request("GET", path)
+                failed += connection.getresponse().status >= 500
+            except OSError:
+                failed += 1
+            finally:
+                connection.close()
+        seconds = time.perf_counter() - started
+        print(f"{2 * len(paths)} requests in {seconds:.0f} s, {failed} failed; "
+              f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+        workers = _children(server.pid)
+        print("worker RSS (MiB):", ", ".join(f"{_rss_mib(pid):.0f}" for pid in workers))
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database-url", required=True)
@@ -79,9 +122,10 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=60, help="requests of the commonest kinds")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--statements", metavar="PATH", help="print one request's statements")
+    parser.add_argument("--memory", action="store_true", help="RSS of gunicorn workers instead")
     args = parser.parse_args()
-    backend = args.backend or ("postgres" if "postgresql" in args.database_url else "whoosh")
-    archive = Archive.open(args.root, database_url=args.database_url, search_backend=backend)
+    args.backend = args.backend or ("postgres" if "postgresql" in args.database_url else "whoosh")
+    archive = Archive.open(args.root, database_url=args.database_url, search_backend=args.backend)
     issued: list[tuple[float, int, str]] = []
     started: list[float] = []
 
@@ -94,6 +138,15 @@ def main() -> None:
     event.listen(archive.engine, "before_cursor_execute", before)
     event.listen(archive.engine, "after_cursor_execute", after)
     client = create_app({"TESTING": True}, archive=archive).test_client()
+    if args.memory:
+        kinds = page_paths(client, archive, 8, random.Random(args.seed)).values()
+        paths = ["/", "/organisations", "/api/v1/documents", "/api/v1/timeline"]
+        paths += [path for chosen in kinds for path in dict.fromkeys(chosen)]
+        with archive.session() as session:
+            titles = session.scalars(select(Document.title).order_by(func.random()).limit(40))
+            paths += [f"/search?q={quote(title.split()[0])}" for title in titles]
+        archive.close()
+        return worker_memory(args, paths)
     if args.statements:
         client.get(args.statements)
         issued.clear()
