@@ -11,15 +11,11 @@ Revises: 0009
 Create Date: 2026-11-29
 """
 
-from pathlib import Path
-
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-# 0008 and 0009 were being written at the same time as this one: follow the newest present.
-_HERE = Path(__file__).parent
-down_revision = next(n for n in ("0009", "0008", "0007") if any(_HERE.glob(f"{n}_*.py")))
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
