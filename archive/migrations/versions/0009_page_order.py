@@ -12,19 +12,15 @@ filter); ``ix_versions_flagged`` the few versions whose metadata may name ``mile
 ``after_hearings``, without reading every version's metadata.
 
 Revision ID: 0009
-Revises: 0008 (or 0007 where 0008 is not present)
+Revises: 0008
 Create Date: 2026-11-29
 """
-
-from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-# 0008 was being written at the same time as this one: follow it when it is present.
-_HERE = Path(__file__).parent
-down_revision = next(n for n in ("0008", "0007") if any(_HERE.glob(f"{n}_*.py")))
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
