@@ -174,3 +174,16 @@ def test_other_documents_are_cited_by_paragraph_as_before(client):
     assert "pages" not in quote["quote"]
     note = next(e for e in quote["citations"]["oscola"]["entries"] if e["kind"] == "note")
     assert ") para 1 <" in note["text"]
+
+
+def test_archive_check_prints_a_wrong_page_as_path_line_message(archive_root, run_cli):
+    name = "fx-hearing-day-12.md"
+    text = with_pages("pages:\n  starts:\n    - 1\n    - [3, 3/40]\n")
+    (archive_root / "documents" / name).write_text(text, encoding="utf-8")
+    result = run_cli(archive_root, "check")
+    assert result.exit_code == 1
+    mine = [line for line in result.stdout.splitlines() if line.startswith(f"documents/{name}:")]
+    assert mine == [f"documents/{name}:11: page 2, line 2: paragraph 3 has 15 words, not 40"]
+    shutil.copy(FIXTURE, archive_root / "documents" / name)
+    fixed = run_cli(archive_root, "check").stdout.splitlines()
+    assert not [line for line in fixed if "page" in line and line.startswith(f"documents/{name}")]
