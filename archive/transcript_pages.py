@@ -27,6 +27,7 @@ from functools import lru_cache
 POSITION = re.compile(r"^([1-9][0-9]{0,5})/([1-9][0-9]{0,5})$")
 MAX_PAGE = 99_999
 MAX_LINES = 100  # lines a page (official transcripts have 25)
+MAX_PROBLEMS = 20  # reported for one field; then how many more
 WORDS = re.compile(r"\S+")
 
 
@@ -115,24 +116,32 @@ def pages_problems(value: object, kind: object) -> list[tuple[str, str]]:
                 " paragraph P's W-th word), or a list of where each of its lines begins"
                 f" (at most {MAX_LINES})",
             ))  # fmt: skip
-    return problems
+    return _capped(problems)
+
+
+def _capped(problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    more = len(problems) - MAX_PROBLEMS
+    return problems[:MAX_PROBLEMS] + [("pages", f"field 'pages': {more} more problems")]
 
 
 def pages_text_problems(value: dict, text: str, paragraphs: list) -> list[tuple[str, str]]:
-    """Positions that are not in the text, or that do not run forwards (a well-shaped field)."""
-    problems, previous = [], -1
+    """Positions that are not in the text, or that do not run forwards (a well-shaped field);
+    at most ``MAX_PROBLEMS``, then how many more."""
+    problems, previous, words = [], -1, _WordStarts(text, paragraphs)
     for i, (number, lines) in enumerate(_entries(value)):
         for line, (paragraph, word) in enumerate(lines, 1):
             many = len(lines) > 1
             where = f"page {number}" + (f", line {line}" if many else "")
             field = f"pages.starts.{i}" + (f".{line - 1}" if many else "")
-            offset = _offset(text, paragraphs, paragraph, word)
+            offset = words.offset(paragraph, word)
             if offset is None:
-                problems.append((field, f"{where}: {_missing(text, paragraphs, paragraph, word)}"))
+                problems.append((field, f"{where}: {words.missing(paragraph, word)}"))
             elif offset <= previous:
                 problems.append((field, f"{where} begins before or where the one before it does"))
             previous = max(previous, -1 if offset is None else offset)
-    return problems
+    return _capped(problems)
 
 
 def _entries(value: dict):
@@ -142,35 +151,43 @@ def _entries(value: dict):
         yield number, [_position(p) for p in lines]
 
 
-def _missing(text: str, paragraphs: list, paragraph: int, word: int) -> str:
-    if paragraph > len(paragraphs):
-        hint = ""
-        if paragraph >= 60:  # YAML 1.1 reads 3:2, unquoted, as 182 (base 60)
-            hint = f"; YAML reads {paragraph // 60}:{paragraph % 60} as {paragraph}: write P/W"
-        return f"there is no paragraph {paragraph} (the body has {len(paragraphs)}{hint})"
-    start, end = paragraphs[paragraph - 1]
-    count = len(WORDS.findall(text, start, end))
-    return f"paragraph {paragraph} has {count} words, not {word}"
+class _WordStarts:
+    """Where each word of a paragraph begins, worked out once a paragraph (a page's 25 lines
+    often begin in the same long turn)."""
 
+    def __init__(self, text: str, paragraphs: list):
+        self.text, self.paragraphs, self._starts = text, paragraphs, {}
 
-def _offset(text: str, paragraphs: list, paragraph: int, word: int) -> int | None:
-    if paragraph > len(paragraphs):
-        return None
-    start, end = paragraphs[paragraph - 1]
-    for n, match in enumerate(WORDS.finditer(text, start, end), 1):
-        if n == word:
-            return match.start()
-    return None
+    def _of(self, paragraph: int) -> list[int]:
+        if paragraph not in self._starts:
+            start, end = self.paragraphs[paragraph - 1]
+            self._starts[paragraph] = [m.start() for m in WORDS.finditer(self.text, start, end)]
+        return self._starts[paragraph]
+
+    def offset(self, paragraph: int, word: int) -> int | None:
+        if paragraph > len(self.paragraphs):
+            return None
+        starts = self._of(paragraph)
+        return starts[word - 1] if word <= len(starts) else None
+
+    def missing(self, paragraph: int, word: int) -> str:
+        """Why a position is not in the text."""
+        if paragraph > len(self.paragraphs):
+            count, hint = len(self.paragraphs), ""
+            if paragraph >= 60:  # YAML 1.1 reads 3:2, unquoted, as 182 (base 60)
+                hint = f"; YAML reads {paragraph // 60}:{paragraph % 60} as {paragraph}: write P/W"
+            return f"there is no paragraph {paragraph} (the body has {count}{hint})"
+        return f"paragraph {paragraph} has {len(self._of(paragraph))} words, not {word}"
 
 
 @lru_cache(maxsize=64)
 def _starts(sha256: str, value_key: str, text: str, paragraphs: tuple) -> tuple[list, list]:
     """The offset of each line (or page) start, in text order, and its (page, line or None).
     Keyed by the version's SHA-256 too: hashing a long text is cheap, comparing two is not."""
-    offsets, places = [], []
+    offsets, places, words = [], [], _WordStarts(text, paragraphs)
     for number, lines in _entries(json.loads(value_key)):
         for line, (paragraph, word) in enumerate(lines, 1):
-            offset = _offset(text, paragraphs, paragraph, word)
+            offset = words.offset(paragraph, word)
             if offset is not None and (not offsets or offset > offsets[-1]):
                 offsets.append(offset)
                 places.append((number, line if len(lines) > 1 else None))

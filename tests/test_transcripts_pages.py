@@ -187,3 +187,17 @@ def test_archive_check_prints_a_wrong_page_as_path_line_message(archive_root, ru
     shutil.copy(FIXTURE, archive_root / "documents" / name)
     fixed = run_cli(archive_root, "check").stdout.splitlines()
     assert not [line for line in fixed if "page" in line and line.startswith(f"documents/{name}")]
+
+
+def test_a_long_wrong_pages_field_is_reported_in_twenty_lines_and_a_count(tmp_path):
+    """Hostile or careless input: 400 pages of 100 lines each, all in one 30,000-word turn,
+    every line past its end. Each turn's word positions are worked out once, not per line."""
+    words = " ".join(["word"] * 30_000)
+    lines = ", ".join(f"1/{n}" for n in range(1, 101))
+    starts = "".join(f"    - [{lines.replace('1/', f'1/{p}0')}]\n" for p in range(1, 401))
+    text = with_pages(f"pages:\n  starts:\n{starts}")
+    text = text[: text.index("---\n", 4) + 4] + f"THE CHAIR: {words}\n"
+    problems = problems_of(tmp_path, text)
+    assert len(problems) == 21
+    assert problems[-1].message.startswith("field 'pages': ")
+    assert problems[-1].message.endswith(" more problems")
