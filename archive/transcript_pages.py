@@ -130,9 +130,8 @@ def pages_text_problems(value: dict, text: str, paragraphs: list) -> list[tuple[
     """Positions that are not in the text, or that do not run forwards (a well-shaped field);
     at most ``MAX_PROBLEMS``, then how many more."""
     problems, previous, words = [], -1, _WordStarts(text, paragraphs)
-    for i, (number, lines) in enumerate(_entries(value)):
+    for i, (number, lines, many) in enumerate(_entries(value)):
         for line, (paragraph, word) in enumerate(lines, 1):
-            many = len(lines) > 1
             where = f"page {number}" + (f", line {line}" if many else "")
             field = f"pages.starts.{i}" + (f".{line - 1}" if many else "")
             offset = words.offset(paragraph, word)
@@ -145,10 +144,11 @@ def pages_text_problems(value: dict, text: str, paragraphs: list) -> list[tuple[
 
 
 def _entries(value: dict):
-    """(page number, [(paragraph, word) of each line]) of a well-shaped field."""
+    """(page number, [(paragraph, word) of each line], whether its lines are given) of a
+    well-shaped field (a list of one position is line 1 of a page whose lines are given)."""
     for number, entry in enumerate(value["starts"], value.get("first", 1)):
         lines = entry if isinstance(entry, list) else [entry]
-        yield number, [_position(p) for p in lines]
+        yield number, [_position(p) for p in lines], isinstance(entry, list)
 
 
 class _WordStarts:
@@ -185,12 +185,12 @@ def _starts(sha256: str, value_key: str, text: str, paragraphs: tuple) -> tuple[
     """The offset of each line (or page) start, in text order, and its (page, line or None).
     Keyed by the version's SHA-256 too: hashing a long text is cheap, comparing two is not."""
     offsets, places, words = [], [], _WordStarts(text, paragraphs)
-    for number, lines in _entries(json.loads(value_key)):
+    for number, lines, lined in _entries(json.loads(value_key)):
         for line, (paragraph, word) in enumerate(lines, 1):
             offset = words.offset(paragraph, word)
             if offset is not None and (not offsets or offset > offsets[-1]):
                 offsets.append(offset)
-                places.append((number, line if len(lines) > 1 else None))
+                places.append((number, line if lined else None))
     return offsets, places
 
 

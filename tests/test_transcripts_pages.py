@@ -12,9 +12,12 @@ fixture tests/fixtures/transcripts/fx-hearing-day-12.md, whose pages are:
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from archive.cite_url import cite_url
 from archive.documents import load_document
@@ -201,3 +204,59 @@ def test_a_long_wrong_pages_field_is_reported_in_twenty_lines_and_a_count(tmp_pa
     assert len(problems) == 21
     assert problems[-1].message.startswith("field 'pages': ")
     assert problems[-1].message.endswith(" more problems")
+
+
+@given(st.data())
+def test_every_cited_span_is_on_the_pages_and_lines_its_ends_are_on(data):
+    """Against a plain reading of the field: the page and line of a character are those of the
+    last line start at or before it."""
+    from types import SimpleNamespace
+
+    from archive.canonical import canonical_text
+    from archive.transcript_pages import page_span
+
+    found = canonical_text(FIXTURE.read_text(encoding="utf-8").split("---\n", 2)[2])
+    text, paragraphs = found.text, found.paragraphs
+    starts = [
+        (p, w)
+        for p, (s, e) in enumerate(paragraphs, 1)
+        for w in range(1, len(text[s:e].split()) + 1)
+    ]
+    chosen = sorted(data.draw(st.sets(st.sampled_from(starts), min_size=1, max_size=12)))
+    cuts = (
+        sorted(data.draw(st.sets(st.integers(1, len(chosen) - 1), max_size=4)))
+        if len(chosen) > 1
+        else []
+    )
+    pages = [chosen[a:b] for a, b in zip([0, *cuts], [*cuts, len(chosen)], strict=True)]
+    lined = [data.draw(st.booleans()) or len(page) > 1 for page in pages]
+    entries = [
+        [f"{p}/{w}" for p, w in page] if with_lines else f"{page[0][0]}/{page[0][1]}"
+        for page, with_lines in zip(pages, lined, strict=True)
+    ]
+    version = SimpleNamespace(
+        meta={"kind": "transcript", "pages": {"first": 7, "starts": entries}},
+        sha256=str(entries), canonical_text=text, paragraphs=paragraphs,
+    )  # fmt: skip
+
+    def offset(p: int, w: int) -> int:
+        s, e = paragraphs[p - 1]
+        return s + [m.start() for m in re.finditer(r"\S+", text[s:e])][w - 1]
+
+    marks = []  # (offset, page, line or None), a plain reading of the field
+    for number, (page, with_lines) in enumerate(zip(pages, lined, strict=True), 7):
+        for line, (p, w) in enumerate(page if with_lines else page[:1], 1):
+            marks.append((offset(p, w), number, line if with_lines else None))
+
+    def place(at: int):
+        before = [m for m in marks if m[0] <= at]
+        return before[-1][1:] if before else None
+
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    span = page_span(version, start, end)
+    first, last = place(start), place(end - 1)
+    if first is None:
+        assert span is None
+    else:
+        assert (span.first_page, span.first_line, span.last_page, span.last_line) == (*first, *last)
