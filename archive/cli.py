@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from .core import Archive, ArchiveError
+from .core import Archive, ArchiveError, NamedPathError
 
 
 @click.group()
@@ -72,13 +72,26 @@ def _lock_timeout() -> float:
     is_flag=True,
     help="Append nothing to the ledger: fail if a document differs from it (for CI).",
 )
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.pass_obj
-def build(archive: Archive, reindex: bool, locked: bool) -> None:
-    """Record new and changed documents in the ledger, write the database, update the index."""
+def build(archive: Archive, reindex: bool, locked: bool, paths: tuple[Path, ...]) -> None:
+    """Record new and changed documents in the ledger, write the database, update the index.
+
+    With PATHS (document files under documents/, e.g. those an edit or a pull changed), only
+    those documents: each is built as a full build would build it, a path whose file is gone
+    withdraws its document, and nothing else is looked at. A change to organisations.yaml
+    needs a full build."""
+    if paths and (reindex or locked):
+        raise click.UsageError("PATHS cannot be combined with --reindex or --locked")
     try:
-        report = archive.build(
-            progress=True, reindex=reindex, timeout=_lock_timeout(), locked=locked
-        )
+        if paths:
+            report = archive.build_paths(list(paths), timeout=_lock_timeout())
+        else:
+            report = archive.build(
+                progress=True, reindex=reindex, timeout=_lock_timeout(), locked=locked
+            )
+    except NamedPathError as exc:
+        raise click.UsageError(str(exc)) from None
     except ArchiveError as exc:
         raise click.ClickException(str(exc)) from None
     for problem in report.problems:

@@ -13,6 +13,16 @@ from sqlalchemy.orm import sessionmaker
 
 from . import db
 from .build import BuildReport, NothingToBuild, lock_database, run_build
+from .build_named import (
+    FullBuildNeeded,
+    NamedPathError,  # noqa: F401  (raised by ``build_paths``; the CLI catches it from here)
+    named_displays,
+    organisations_digest,
+    read_named,
+    record_organisations,
+    require_organisations_built,
+    run_named_build,
+)
 from .build_settle import prefetch_fingerprints
 from .config import Config, load_config
 from .ledger import DocumentLedger, ledger_dir
@@ -123,14 +133,48 @@ class Archive:
         try:
             with FileLock(str(self.config.lock_file), timeout=timeout):
                 self.migrate()
+                organisations = organisations_digest(self.config.organisations_file)
                 report = self._build_database(progress, locked, early_check=not reindex)
                 self.search.after_build(report, reindex=reindex, progress=progress)
+                if not locked:  # what ``build_paths`` checks the organisations file against
+                    record_organisations(self.config.instance_dir, organisations)
                 return report
         except Timeout:
             raise BuildInProgress(
                 f"another build is running (lock {self.config.lock_file}); try again when it ends"
             ) from None
         except (NothingToBuild, SourceChanged) as exc:
+            raise ArchiveError(str(exc)) from None
+
+    def build_paths(self, paths: list, timeout: float = 600) -> BuildReport:
+        """Build only the named document files (``archive build PATH...``, ``build_named.py``):
+        each as a full build would, then the search index for those documents only. A bad
+        path raises ``NamedPathError``; what only a full build can settle, ``ArchiveError``."""
+        self._require_source()
+        try:
+            displays = named_displays(self.config.root, paths)
+            self.config.instance_dir.mkdir(parents=True, exist_ok=True)
+            with FileLock(str(self.config.lock_file), timeout=timeout):
+                self.migrate()
+                require_organisations_built(
+                    self.config.instance_dir, self.config.organisations_file
+                )
+                tree = read_named(self.config.root, self.config.documents_dir, displays)
+                with self.transaction() as session:
+                    report = run_named_build(
+                        session,
+                        tree,
+                        displays,
+                        self.config.root,
+                        ledger_dir(self.config.documents_dir),
+                    )
+                self.search.after_named_build(report)
+                return report
+        except Timeout:
+            raise BuildInProgress(
+                f"another build is running (lock {self.config.lock_file}); try again when it ends"
+            ) from None
+        except FullBuildNeeded as exc:
             raise ArchiveError(str(exc)) from None
 
     def _build_database(self, progress: bool, locked: bool, early_check: bool = False):

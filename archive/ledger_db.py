@@ -29,11 +29,16 @@ class Stored:
     versions: dict[int, tuple[str, dt.datetime]] = field(default_factory=dict)
 
 
-def load_stored(session: Session, skip: set[str] = frozenset()) -> dict[str, Stored]:
+def load_stored(
+    session: Session, skip: set[str] = frozenset(), only: list[str] | None = None
+) -> dict[str, Stored]:
     """Every document's row and versions, but those in ``skip``; when most are skipped (a
-    build with little to do) only the others are loaded, a few hundred per query."""
+    build with little to do) only the others are loaded, a few hundred per query. With
+    ``only``, those documents alone (``archive build PATH...``)."""
     ids = None
-    if skip:
+    if only is not None:
+        ids = sorted(set(only) - skip)
+    elif skip:
         ids = sorted(set(session.scalars(select(Document.id))) - skip)
     stored: dict[str, Stored] = {}
     for chunk in _chunks(ids):

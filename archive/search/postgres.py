@@ -84,6 +84,23 @@ class PostgresBackend:
         if len(stale) + len(extra) > max(VACUUM_FROM, held // 5):
             self._vacuum()  # e.g. every entry, after a migration or a renamed organisation
 
+    def after_named_build(self, report) -> None:
+        """After ``archive build PATH...``: the entries of the documents it touched or
+        removed, and no others (an empty index is filled, as ``after_build`` would)."""
+        ids = sorted({*report.touched, *report.removed})
+        with self.archive.session() as session:
+            names = organisation_names(session)
+        with self.archive.engine.begin() as connection:
+            if not connection.scalar(text("SELECT EXISTS (SELECT 1 FROM search.entries)")):
+                self._fill(connection, None)
+                return
+            if not ids:
+                return
+            stale, extra = postgres_index.differences(connection, names, ids)
+            if stale or extra:
+                postgres_index.remove(connection, stale + extra)
+                self._fill(connection, stale)
+
     def start_check(self) -> Future:
         """Begin ``after_build``'s check of every entry while the build reads its files: on a
         connection of its own, in a thread (the server does the work; 1-3.5 s at 100,000

@@ -64,6 +64,20 @@ class WhooshBackend:
             records = list(iter_records(session, stale))
         self.directory.update(records, extra)
 
+    def after_named_build(self, report) -> None:
+        """After ``archive build PATH...``: the documents it touched or removed, and no
+        others (no index yet: made in full, as ``after_build`` would)."""
+        ix = self.directory.open_current()
+        if ix is None:
+            self.rebuild()
+            return
+        ix.close()
+        if not report.touched and not report.removed:
+            return
+        with self.archive.session() as session:
+            records = list(iter_records(session, report.touched))
+        self.directory.update(records, report.removed)
+
     def indexed_versions(self) -> dict[str, str | None]:
         return {doc_id: stamp[0] for doc_id, stamp in (self.directory.held() or {}).items()}
 
