@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
 from pathlib import Path
 
 from sqlalchemy import select
@@ -132,7 +133,7 @@ def read_named(root: Path, documents_dir: Path, displays: list[str]) -> SourceTr
     known = set(tree.organisations)
     claims: dict[str, list[SourceDocument]] = {}
     prefix = str(root) + os.sep
-    for display in sorted(displays):  # path order, as a full build reads them
+    for display in sorted(displays, key=lambda d: Path(d).parts):  # a full build's order
         path = prefix + display
         if not os.path.isfile(path):
             continue
@@ -195,3 +196,29 @@ def run_named_build(
         report.problems += ledger.problems
     report.problems.sort()
     return report
+
+
+def changed_since(root: Path, revision: str) -> tuple[list[str] | None, str]:
+    """The document files git says changed since ``revision`` (committed or not; new files
+    only once git tracks them), or None and why a full build is needed instead: git cannot
+    say, ``organisations.yaml`` changed, or a ledger file changed without its document's."""
+    command = ["git", "-C", str(root), "diff", "--name-only", "--no-renames", "--relative", "-z"]
+    try:
+        done = subprocess.run(
+            [*command, revision, "--", "documents/"], capture_output=True, check=False
+        )
+    except OSError as exc:
+        return None, f"git could not be run ({exc})"
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        return None, f"git could not list the changes since {revision!r} ({' '.join(message)})"
+    names = [n for n in done.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
+    documents = [n for n in names if n.endswith(".md")]
+    stems = {Path(n).stem for n in documents}
+    if "documents/organisations.yaml" in names:
+        return None, "documents/organisations.yaml changed"
+    for name in names:
+        ledger = name.startswith("documents/ledger/") and name.endswith(".jsonl")
+        if ledger and Path(name).stem not in stems:
+            return None, f"{name} changed without its document's file"
+    return documents, ""

@@ -72,19 +72,33 @@ def _lock_timeout() -> float:
     is_flag=True,
     help="Append nothing to the ledger: fail if a document differs from it (for CI).",
 )
+@click.option(
+    "--changed-since",
+    metavar="REV",
+    help="Only the document files git says changed since REV (a full build when that is"
+    " not safe, e.g. organisations.yaml changed).",
+)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.pass_obj
-def build(archive: Archive, reindex: bool, locked: bool, paths: tuple[Path, ...]) -> None:
+def build(
+    archive: Archive, reindex: bool, locked: bool, changed_since: str | None, paths: tuple
+) -> None:
     """Record new and changed documents in the ledger, write the database, update the index.
 
     With PATHS (document files under documents/, e.g. those an edit or a pull changed), only
     those documents: each is built as a full build would build it, a path whose file is gone
     withdraws its document, and nothing else is looked at. A change to organisations.yaml
     needs a full build."""
-    if paths and (reindex or locked):
-        raise click.UsageError("PATHS cannot be combined with --reindex or --locked")
+    if (paths or changed_since) and (reindex or locked):
+        raise click.UsageError("PATHS and --changed-since are not for --reindex or --locked")
+    if paths and changed_since:
+        raise click.UsageError("give PATHS or --changed-since, not both")
     try:
-        if paths:
+        if changed_since:
+            report, why = archive.build_changed_since(changed_since, timeout=_lock_timeout())
+            if why:
+                click.echo(f"A full build: {why}.", err=True)
+        elif paths:
             report = archive.build_paths(list(paths), timeout=_lock_timeout())
         else:
             report = archive.build(

@@ -16,6 +16,7 @@ from .build import BuildReport, NothingToBuild, lock_database, run_build
 from .build_named import (
     FullBuildNeeded,
     NamedPathError,  # noqa: F401  (raised by ``build_paths``; the CLI catches it from here)
+    changed_since,
     named_displays,
     organisations_digest,
     read_named,
@@ -41,6 +42,10 @@ class ArchiveError(Exception):
 
 class BuildInProgress(ArchiveError):
     """Another build holds the lock."""
+
+
+class NeedsFullBuild(ArchiveError):
+    """``archive build PATH...`` cannot settle this; a full build can."""
 
 
 class Archive:
@@ -175,7 +180,25 @@ class Archive:
                 f"another build is running (lock {self.config.lock_file}); try again when it ends"
             ) from None
         except FullBuildNeeded as exc:
-            raise ArchiveError(str(exc)) from None
+            raise NeedsFullBuild(str(exc)) from None
+
+    def build_changed_since(
+        self, revision: str, progress: bool = False, timeout: float = 600
+    ) -> tuple[BuildReport, str]:
+        """Build the document files git says changed since ``revision`` (``build_paths``), or
+        everything (``build``) when that is not safe; returns the report and, after a full
+        build, why it was one."""
+        self._require_source()
+        paths, why = changed_since(self.config.root, revision)
+        if paths is not None:
+            if not paths:
+                return BuildReport(), ""
+            try:
+                root = self.config.root
+                return self.build_paths([root / path for path in paths], timeout=timeout), ""
+            except NeedsFullBuild as exc:
+                why = str(exc).split("; run `archive build`")[0]
+        return self.build(progress=progress, timeout=timeout), why
 
     def _build_database(self, progress: bool, locked: bool, early_check: bool = False):
         """Ledger and database; a normal build reads through the stat cache (a locked one,

@@ -4,6 +4,7 @@ it, searchable when the command returns; on SQLite + Whoosh and PostgreSQL."""
 from __future__ import annotations
 
 import json
+import subprocess
 
 import pytest
 from sqlalchemy import select
@@ -138,6 +139,7 @@ def test_a_named_file_with_errors_is_reported_and_nothing_changes(archive, archi
 
 
 def test_cli_named_paths(archive, archive_root, run_cli, monkeypatch):
+    run_cli = _cli(run_cli, archive)
     monkeypatch.chdir(archive_root)
     _edit(archive_root, EDITED)
     result = run_cli(archive_root, "build", f"documents/{EDITED}.md")
@@ -201,3 +203,44 @@ def test_an_id_held_by_another_existing_file_needs_a_full_build(archive, archive
         archive.build_paths([copy])
     full = archive.build()  # the full build reports the duplicate; nothing was changed before
     assert any("duplicate id" in str(p) for p in full.problems)
+
+
+def _cli(run_cli, archive):
+    """``archive …`` on this test's database (and search backend)."""
+    env = {
+        "ARCHIVE_DATABASE_URL": archive.config.database_url,
+        "ARCHIVE_SEARCH_BACKEND": archive.config.search_backend,
+    }
+    return lambda root, *args: run_cli(root, *args, env=env)
+
+
+def _git(root, *args):
+    command = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*command, *args], check=True, capture_output=True)
+
+
+def test_changed_since_builds_what_git_says_changed(archive, archive_root, run_cli):
+    run_cli = _cli(run_cli, archive)
+    _git(archive_root, "init", "-q")
+    _git(archive_root, "add", "documents")
+    _git(archive_root, "commit", "-q", "-m", "built")
+    _edit(archive_root, EDITED)
+    _git(archive_root, "commit", "-q", "-am", "an edit")
+
+    result = run_cli(archive_root, "build", "--changed-since", "HEAD~1")
+    assert result.exit_code == 0, result.output
+    assert "1 changed" in result.output and "0 unchanged" in result.output
+    assert _found(archive, WORD) == [EDITED]
+    result = run_cli(archive_root, "build", "--changed-since", "HEAD")  # the ledger, only
+    assert "A full build" in result.output and "changed without its document" in result.output
+
+    orgs = archive_root / "documents" / "organisations.yaml"
+    orgs.write_text(orgs.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    result = run_cli(archive_root, "build", "--changed-since", "HEAD")
+    assert result.exit_code == 0 and "A full build: documents/organisations.yaml changed" in (
+        result.output
+    )
+    result = run_cli(archive_root, "build", "--changed-since", "no-such-revision")
+    assert result.exit_code == 0 and "A full build: git could not list" in result.output
+    result = run_cli(archive_root, "build", "--changed-since", "HEAD", f"documents/{EDITED}.md")
+    assert result.exit_code == 2
