@@ -212,6 +212,13 @@ def changed_since(root: Path, revision: str) -> tuple[list[str] | None, str]:
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         return None, f"git could not list the changes since {revision!r} ({' '.join(message)})"
+    tracked = subprocess.run(
+        ["git", "-C", str(root), "ls-files", "--", "documents/organisations.yaml"],
+        capture_output=True,
+        check=False,
+    )
+    if not tracked.stdout.strip():
+        return None, "documents/ is not tracked by git here"
     names = [n for n in done.stdout.decode("utf-8", "surrogateescape").split("\0") if n]
     documents = [n for n in names if n.endswith(".md")]
     stems = {Path(n).stem for n in documents}

@@ -222,6 +222,9 @@ def _git(root, *args):
 def test_changed_since_builds_what_git_says_changed(archive, archive_root, run_cli):
     run_cli = _cli(run_cli, archive)
     _git(archive_root, "init", "-q")
+    _git(archive_root, "commit", "-q", "--allow-empty", "-m", "nothing tracked yet")
+    result = run_cli(archive_root, "build", "--changed-since", "HEAD")
+    assert "A full build: documents/ is not tracked by git here" in result.output
     _git(archive_root, "add", "documents")
     _git(archive_root, "commit", "-q", "-m", "built")
     _edit(archive_root, EDITED)
