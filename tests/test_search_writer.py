@@ -1,9 +1,10 @@
-"""The Whoosh segment writer (``whoosh_writer``) and phrases of common words from pair positions.
+"""The Whoosh segment writer (``whoosh_writer``) and phrases of common words from pairs and runs.
 
 An index written by ``FastWriter`` must be one stock whoosh-reloaded reads as it reads its own
 writer's: the same terms, postings, stored fields, lengths and columns, and the same answers
-to Whoosh's own queries. A phrase of common words is answered from the positions of its pairs
-(``pairs``), which must find exactly what a word-by-word check finds, never across a field
+to Whoosh's own queries. A phrase of three common words is answered from its run's counts
+(``runs``), a longer one from the positions of its pairs (``pairs``) in the documents holding
+all its runs: each must find exactly what a word-by-word check finds, never across a field
 or between two organisation names.
 """
 
@@ -81,7 +82,7 @@ def contents(ix) -> dict:
         docs = [
             (
                 searcher.stored_fields(d),
-                [reader.doc_field_length(d, f) for f in (*TEXT_FIELDS, "pairs")],
+                [reader.doc_field_length(d, f) for f in (*TEXT_FIELDS, "pairs", "runs")],
                 [reader.column_reader(c)[d] for c in ("kind", "earliest", "org_set")],
             )
             for d in range(reader.doc_count_all())
@@ -106,6 +107,7 @@ def test_fast_writer_index_reads_in_stock_whoosh_as_its_own_writers(tmp_path):
             Phrase("body", ["in", "the", "and"]),
             Phrase("title", ["the", "inquiry"]),
             Term("pairs", "in the"),
+            Term("runs", "in the and"),
         ):
             found = [hit["id"] for hit in fast.search(query, limit=None)]
             assert found == [hit["id"] for hit in stock.search(query, limit=None)]
@@ -185,7 +187,7 @@ def gatherer(tmp_path_factory):
     ix.close()
 
 
-@pytest.mark.parametrize("length", [2, 3, 4])
+@pytest.mark.parametrize("length", [2, 3, 4, 5])
 def test_common_word_phrases_match_exactly_what_a_word_by_word_check_finds(gatherer, length):
     gather, records = gatherer
     rng = random.Random(length)
@@ -200,7 +202,7 @@ def test_common_word_phrases_match_exactly_what_a_word_by_word_check_finds(gathe
     phrases = rng.sample(runs, 30) + [
         [rng.choice(COMMON) for _ in range(length)] for _ in range(20)
     ]
-    phrases += [["in", "the", "and", "of"][:length], ["the"] * length]
+    phrases += [["in", "the", "and", "of", "it"][:length], ["the"] * length]
     assert all(w in COMMON_WORDS for phrase in phrases for w in phrase)
     checked = 0
     for phrase in phrases:
@@ -227,3 +229,38 @@ def test_a_common_phrase_never_spans_title_and_body_or_two_names(gatherer):
     assert gather.phrase(["of", "the", "and", "in"]).get(first + 1) is None  # two names
     assert gather.phrase(["said", "one", "of"])[first + 1] == [0, 0, 1]
     assert gather.phrase(["the", "and", "in"])[first + 1] == [0, 0, 1]
+    assert gather.phrase(["it", "was", "in", "the", "and"])[first + 1] == [0, 1, 0]
+    assert first + 2 not in gather.phrase(["in", "the", "and", "it"])  # two names
+    assert first + 2 not in gather.phrase(["one", "in", "the"])  # "A one", "in the"
+    assert gather.phrase(["and", "it", "was"])[first + 2] == [0, 0, 1]
+    assert first not in gather.phrase(["report", "in", "the", "and"])  # title, body
+    assert first not in gather.phrase(["in", "the", "and", "of"])
+
+
+def test_a_three_word_run_is_one_term_per_field(gatherer):
+    """What the index holds for a run: its count in each field, each field's its own term."""
+    gather, records = gatherer
+    first = len(records) - len(BOUNDARIES)
+    runs = set(gather.reader.field_terms("runs"))
+    assert "said one of|names" in runs and "it was in" in runs
+    assert gather.posting("runs", "it was in").tf[first + 1] == 1
+    assert first + 1 not in gather.posting("runs", "it was in|title").tf
+
+
+def test_an_index_of_format_10_without_runs_is_rebuilt_not_served(tmp_path):
+    """Format 10 had the pairs but not the runs: its three-word phrases would find nothing."""
+    records = make_records(20) + BOUNDARIES
+    directory = IndexDirectory(tmp_path / "index")
+    directory.rebuild(records, count=len(records))
+    old = directory.path / "g1-f10"
+    (directory.path / directory.current_name()).rename(old)
+    directory.pointer.write_text("g1-f10\n")
+    assert directory.current_name() is None and directory.open_current() is None
+    directory.rebuild(records, count=len(records))
+    assert not old.exists()
+    ix = directory.open_current()
+    with ix.searcher() as searcher:
+        assert "runs" in searcher.schema
+        found = Gatherer(searcher, StemForms(), []).phrase(["it", "was", "in"])
+        assert found[len(records) - 2] == [0, 1, 0]
+    ix.close()

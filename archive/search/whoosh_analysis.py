@@ -9,6 +9,7 @@ positions are encoded as ``whoosh.formats.Positions`` encodes them, so the index
 
 from __future__ import annotations
 
+from collections import Counter
 from itertools import compress
 from itertools import count as naturals
 from operator import and_, sub
@@ -128,23 +129,52 @@ class FastText(fields.TEXT):
 FIELD_SLOTS = 4  # a pair's position is its first word's position * 4 + its field's number
 
 
-def pair_slots(fields_lines: list[list[list[str]]]) -> list[tuple[str, int]]:
+RUN_MARKS = ("|title", "", "|names")  # a run's term per field: "in the and|title", "in the and"
+
+
+def common_slots(
+    fields_lines: list[list[list[str]]],
+) -> tuple[list[tuple[str, int]], dict[str, int]]:
     """Each adjacent pair of common words of each field, with where it is: its first word's
     position in that field (counted as ``positioned`` counts) times ``FIELD_SLOTS``, plus the
     field's number (0 title, 1 body, 2 the organisations' names), so that a phrase of k common
-    words is found from its k - 1 pairs at consecutive positions, in the same field."""
-    found = []
+    words is found from its k - 1 pairs at consecutive positions, in the same field; and how
+    often each run of three common words occurs in each field (its term marked with the field's
+    ``RUN_MARKS``), so that a phrase of three is one posting list. Neither spans two fields or
+    two names (lines)."""
+    pairs: list[tuple[str, int]] = []
+    runs: list[str] = []
     common = COMMON_WORDS.__contains__
     for number, lines in enumerate(fields_lines):
-        position = 0
+        position, mark = 0, RUN_MARKS[number]
         for line in lines:
             flags = list(map(common, line))
-            starts = compress(naturals(), map(and_, flags, flags[1:]))  # in C: most words aren't
-            found.extend(
+            both = list(map(and_, flags, flags[1:]))
+            starts = compress(naturals(), both)  # in C: most words aren't
+            pairs.extend(
                 (f"{line[i]} {line[i + 1]}", (position + i) * FIELD_SLOTS + number) for i in starts
             )
+            runs.extend(
+                f"{line[i]} {line[i + 1]} {line[i + 2]}{mark}"
+                for i in compress(naturals(), map(and_, both, both[1:]))
+            )
             position += len(line) + 1
-    return found
+    return pairs, dict(Counter(runs))
+
+
+def pair_slots(fields_lines: list[list[list[str]]]) -> list[tuple[str, int]]:
+    """``common_slots``' pairs alone."""
+    return common_slots(fields_lines)[0]
+
+
+def common_runs(folded: list[str]) -> list[str]:
+    """The runs of three adjacent common words in ``folded`` (unmarked, as the body's)."""
+    return [
+        " ".join(folded[i : i + 3])
+        for i in range(len(folded) - 2)
+        if folded[i] in COMMON_WORDS and folded[i + 1] in COMMON_WORDS
+        and folded[i + 2] in COMMON_WORDS
+    ]  # fmt: skip
 
 
 class FastPairs(fields.TEXT):
@@ -164,3 +194,21 @@ class FastPairs(fields.TEXT):
     def index(self, value, **kwargs):
         for pair, count, weight, encoded in self.postings(value):
             yield pair.encode("utf-8"), count, weight, encoded
+
+
+class FastRuns(fields.TEXT):
+    """The ``runs`` field: its value is ``common_slots``' {run: count}; each run of three
+    common words is one term with its frequency only (Whoosh's ``Frequency`` format): a phrase
+    of three common words is its three terms' counts, and a longer one is narrowed by its
+    runs' documents before any pair's positions are read."""
+
+    def __init__(self):
+        super().__init__(phrase=False)
+
+    def postings(self, value: dict[str, int]) -> list[tuple]:
+        """(run, frequency, weight, encoded frequency) of each run."""
+        return [(run, count, float(count), pack_uint(count)) for run, count in value.items()]
+
+    def index(self, value, **kwargs):
+        for run, count, weight, encoded in self.postings(value):
+            yield run.encode("utf-8"), count, weight, encoded

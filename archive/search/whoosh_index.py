@@ -33,11 +33,11 @@ from whoosh.lang.porter import stem
 
 from .plan import STOP_WORDS
 from .records import IndexRecord
-from .whoosh_analysis import FastPairs, FastText, lines_of, pair_slots
+from .whoosh_analysis import FastPairs, FastRuns, FastText, common_slots, lines_of
 from .whoosh_writer import FastWriter, write_parallel
 
 POINTER = "CURRENT"
-FORMAT = 10  # bump when the schema or analysis changes: older generations are then rebuilt
+FORMAT = 11  # bump when the schema or analysis changes: older generations are then rebuilt
 GENERATION = re.compile(r"g\d+(-f\d+)?")
 MULTIPROCESS_FROM = 2000  # below this a second process costs more than it saves
 
@@ -65,7 +65,8 @@ def make_schema() -> fields.Schema:
         title=FastText(),  # weights: archive.search.ranking
         body=FastText(),
         orgname=FastText(lines=True),  # its organisations' names, one a line
-        pairs=FastPairs(),  # ("the was", slot), ("is the", slot)…: whoosh_analysis.pair_slots
+        pairs=FastPairs(),  # ("the was", slot), ("is the", slot)…: whoosh_analysis.common_slots
+        runs=FastRuns(),  # {"in the and": 2, "in the and|title": 1…}: whoosh_analysis.common_slots
         org=fields.KEYWORD(lowercase=True),
         kind=fields.ID(sortable=True),
         tag=fields.KEYWORD(lowercase=True),
@@ -83,9 +84,10 @@ def day_number(day) -> int:
 
 def whoosh_fields(record: IndexRecord) -> dict:
     """A record as the index's fields; each text is split into words once, for its own field
-    and for ``pairs``."""
+    and for ``pairs`` and ``runs``."""
     title, body = lines_of(record.title), lines_of(record.body)
     names = lines_of(record.names_text, lines=True)
+    pairs, runs = common_slots([title, body, names])
     return {
         "id": record.id,
         "version": record.sha256,
@@ -93,7 +95,8 @@ def whoosh_fields(record: IndexRecord) -> dict:
         "title": title,
         "body": body,
         "orgname": names,
-        "pairs": pair_slots([title, body, names]),
+        "pairs": pairs,
+        "runs": runs,
         "org": " ".join(record.organisations),
         "kind": record.kind,
         "tag": " ".join(record.tags),

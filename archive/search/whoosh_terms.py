@@ -4,8 +4,9 @@ A ranked word stands for all its forms with the same stem (``whoosh_stems``); a 
 the words it expands to; a phrase is checked word position by word position, but only in
 documents that hold all its pairs of common words (the ``pairs`` field) and its other
 words, so ``"the was"`` is answered by one posting list instead of by
-the positions of every document that has both words. A phrase of common words only
-(``"in the and"``) is answered from its pairs' positions alone.
+the positions of every document that has both words. A phrase of three common words only
+(``"in the and"``) is answered from its run's counts (the ``runs`` field, one term per field),
+and a longer one from its pairs' positions in the documents holding all its runs.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from . import ranking
 from .plan import COMMON_WORDS, STOP_WORDS, common_grams
 from .querylang import AnyOf, Filter, Phrase, Word, words_of
 from .types import MAX_EXPANSIONS
-from .whoosh_analysis import FIELD_SLOTS, fold
+from .whoosh_analysis import FIELD_SLOTS, RUN_MARKS, common_runs, fold
 from .whoosh_index import ranked_term
 from .whoosh_postings import Posting, decode_positions, read_posting
 
@@ -141,8 +142,10 @@ class Gatherer:
         if " ".join(folded) in grams:  # two common words: one posting list
             pairs = self.posting("pairs", " ".join(folded)).tf.items()
             return {d: [0, int(n), 0] for d, n in pairs}  # counted as the body's
-        if grams and len(grams) == len(folded) - 1:  # common words only: where their pairs are
-            return self._common_phrase(grams)
+        if grams and len(grams) == len(folded) - 1:  # common words only
+            if len(folded) == 3:  # one run: its counts per field
+                return self._run_counts(" ".join(folded))
+            return self._common_phrase(grams, self._run_docs(common_runs(folded)))
         candidates = self._candidates(folded, grams, fields)
         found: dict[int, list[int]] = {}
         if not candidates:
@@ -157,11 +160,32 @@ class Gatherer:
                     found.setdefault(docnum, [0] * len(fields))[index] = count
         return found
 
-    def _common_phrase(self, grams: list[str]) -> dict[int, list[int]]:
-        """A phrase of k common words: its k - 1 pairs, each at the next position of the same
-        field (``whoosh_analysis.pair_slots``), read only in the documents holding them all."""
-        sets = sorted((set(self.posting("pairs", gram).tf) for gram in grams), key=len)
-        candidates = sorted(sets[0].intersection(*sets[1:]))
+    def _run_counts(self, run: str) -> dict[int, list[int]]:
+        """A phrase of three common words: how often it occurs in each field, from its run's
+        term in each (``whoosh_analysis.common_slots``), without any positions."""
+        title, body, names = (self.posting("runs", run + mark).tf for mark in RUN_MARKS)
+        found = {docnum: [0, int(count), 0] for docnum, count in body.items()}
+        for index, counts in ((0, title), (2, names)):
+            for docnum, count in counts.items():
+                found.setdefault(docnum, [0, 0, 0])[index] = int(count)
+        return found
+
+    def _run_docs(self, runs: list[str]) -> set[int]:
+        """The documents holding every one of ``runs`` (in any field)."""
+        sets = []
+        for run in dict.fromkeys(runs):
+            docs: set[int] = set()
+            for mark in RUN_MARKS:
+                docs.update(self.posting("runs", run + mark).tf)
+            sets.append(docs)
+        sets.sort(key=len)
+        return sets[0].intersection(*sets[1:])
+
+    def _common_phrase(self, grams: list[str], narrowed: set[int]) -> dict[int, list[int]]:
+        """A phrase of k > 3 common words: its k - 1 pairs, each at the next position of the
+        same field (``whoosh_analysis.common_slots``), read only in the documents holding all
+        its runs (``narrowed``)."""
+        candidates = sorted(narrowed)
         if not candidates:
             return {}
         read = {g: self.posting("pairs", g, True, candidates) for g in dict.fromkeys(grams)}
