@@ -34,9 +34,9 @@ STOP_WORDS = frozenset(_STOP.split())
 # The hundred most frequent English words (Brown corpus) beside the stop words. Each adjacent
 # pair of them is indexed as one token, so a phrase of two common words ("the was", "is the")
 # is answered from the index, and a longer one is checked only where all its pairs are, instead
-# of in thousands of documents. (Runs of three as well made the Whoosh index 147 MiB instead
-# of 87 at 20,000 documents; pairing every word with a common neighbour, as Lucene's
-# CommonGrams does, 328.)
+# of in thousands of documents. Runs of three are indexed too (Whoosh's ``runs`` field,
+# PostgreSQL's ``pairs``), so a phrase of three is one lookup. (Pairing every word with a
+# common neighbour, as Lucene's CommonGrams does, made the Whoosh index 328 MiB.)
 _FREQUENT = (
     "one would said could time two may first like man even made also many must back years "
     "much way well new people"
