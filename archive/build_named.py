@@ -47,9 +47,8 @@ from .ledger_plan import plan_changes
 from .ledger_read import read_document_ledger
 from .models import Document
 from .organisations import load_organisations
-from .problems import Problem
 from .renderings import store_missing
-from .source import SourceTree, _fail, _rightful_owner
+from .source import SourceTree, _fail, settle_claims
 from .source_cache import load_cached_document
 
 BUILT_ORGANISATIONS = "organisations-built.sha256"  # in instance/
@@ -142,14 +141,7 @@ def read_named(root: Path, documents_dir: Path, displays: list[str]) -> SourceTr
             _fail(tree, display, doc_id, problems)
         else:
             claims.setdefault(document.id, []).append(document)
-    for doc_id, documents in claims.items():
-        winner = _rightful_owner(doc_id, documents)
-        tree.documents[doc_id] = winner
-        for other in documents:
-            if other is not winner:
-                message = f"duplicate id {doc_id!r}: {winner.path} already has it"
-                _fail(tree, other.path, None, [Problem(other.path, other.id_line, message)])
-    tree.problems.sort()
+    settle_claims(tree, claims)
     return tree
 
 

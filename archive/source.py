@@ -56,14 +56,7 @@ def read_source(
             _fail(tree, display, doc_id, problems)
         else:
             claims.setdefault(document.id, []).append(document)
-    for doc_id, documents in claims.items():
-        winner = _rightful_owner(doc_id, documents)
-        tree.documents[doc_id] = winner
-        for other in documents:
-            if other is not winner:
-                message = f"duplicate id {doc_id!r}: {winner.path} already has it"
-                _fail(tree, other.path, None, [Problem(other.path, other.id_line, message)])
-    tree.problems.sort()
+    settle_claims(tree, claims)
     if cache is None:
         orgs_display = _display(orgs_file, root)
         tree.warnings = source_warnings(tree.documents, tree.organisations, orgs_display)
@@ -122,3 +115,15 @@ def _progress(files: list[Path], enabled: bool):
     from tqdm import tqdm
 
     return tqdm(files, desc="reading documents", unit="doc", leave=False)
+
+
+def settle_claims(tree: SourceTree, claims: dict[str, list[SourceDocument]]) -> None:
+    """Give each id to the file that rightfully owns it; every other claimant is a problem."""
+    for doc_id, documents in claims.items():
+        winner = _rightful_owner(doc_id, documents)
+        tree.documents[doc_id] = winner
+        for other in documents:
+            if other is not winner:
+                message = f"duplicate id {doc_id!r}: {winner.path} already has it"
+                _fail(tree, other.path, None, [Problem(other.path, other.id_line, message)])
+    tree.problems.sort()

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import http.client
 import os
 import shutil
 import statistics
@@ -51,6 +50,7 @@ sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).
 
 from search_http import (  # noqa: E402
     _free_port,
+    _get,
     commit,
     cpu_seconds,
     load_average,
@@ -121,17 +121,6 @@ def serve_one(spec: str, root: Path, port: int) -> None:
         serve(archive, HOST, port)
     else:
         run(archive, HOST, port, parse_plan(spec))
-
-
-def _get(port: int, path: str) -> int:
-    connection = http.client.HTTPConnection(HOST, port, timeout=30)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        response.read()
-        return response.status
-    finally:
-        connection.close()
 
 
 @dataclass
