@@ -22,6 +22,14 @@ def _indexed_as_live(archive) -> None:
     assert archive.search.indexed_versions() == live
 
 
+@pytest.fixture
+def pg_archive(archive_root, postgres_url, make_archive):
+    """The shipped corpus built on PostgreSQL only: the early check is PostgreSQL's."""
+    built = make_archive(archive_root, postgres_url)
+    assert not built.build().problems
+    return built
+
+
 def _append(archive, doc_id: str, words: str) -> None:
     path = archive.config.documents_dir / f"{doc_id}.md"
     path.write_text(path.read_text(encoding="utf-8") + f"\n{words}\n", encoding="utf-8")
@@ -38,11 +46,10 @@ def test_an_edit_is_searchable_when_the_build_returns(archive):
 
 
 @pytest.mark.postgres
-def test_entries_spoiled_behind_the_build_are_remade_beside_an_edit(archive):
+def test_entries_spoiled_behind_the_build_are_remade_beside_an_edit(pg_archive):
     """Entries made stale or removed outside any build are found by the early check,
     and the edit this build makes by the second: all are right afterwards."""
-    if not archive.config.is_postgres:
-        pytest.skip("the index lives in PostgreSQL only there")
+    archive = pg_archive
     archive.build()
     with archive.engine.begin() as connection:
         ids = [row[0] for row in connection.execute(text(
@@ -65,9 +72,8 @@ def test_entries_spoiled_behind_the_build_are_remade_beside_an_edit(archive):
 
 
 @pytest.mark.postgres
-def test_a_failed_early_check_falls_back_to_checking_everything(archive, monkeypatch):
-    if not archive.config.is_postgres:
-        pytest.skip("the early check is PostgreSQL's")
+def test_a_failed_early_check_falls_back_to_checking_everything(pg_archive, monkeypatch):
+    archive = pg_archive
     archive.build()
     with archive.engine.begin() as connection:
         connection.execute(text("UPDATE search.entries SET version_sha256 = 'x'"))
