@@ -73,7 +73,19 @@ document_organisations = Table(
     Column("organisation_key", ForeignKey("organisations.key"), primary_key=True),
     # An organisation's documents (the org filter of long lists) without reading every link.
     Index("ix_document_organisations_by_organisation", "organisation_key", "document_id"),
-)
+    # Copies of the document's fields that long lists filter and order by, kept by triggers
+    # (migration 0011; never written here), so that a page of an organisation's documents is
+    # a range of this index (archive/paging.py).
+    Column("kind", String(20)),
+    Column("date_earliest", Date),
+    Column("date_latest", Date),
+    Column("date_rank", SmallInteger),
+    Column("withdrawn_at", UTCDateTime),
+    Index("ix_document_organisations_order", "organisation_key", "date_earliest", "date_rank",
+          postgresql_where=text("withdrawn_at IS NULL"),
+          sqlite_where=text("withdrawn_at IS NULL"),
+          postgresql_include=["kind", "date_latest", "document_id"]),
+)  # fmt: skip
 
 
 class Organisation(Base):

@@ -63,26 +63,46 @@ INDEXED = (Document.date_earliest, Document.date_rank)  # the leading keys of ev
 SMALL = 5_000  # a list this short is sorted whole: one statement beats three
 
 
-def cut(session: Session, query: Select, order: list, offset: int, limit: int, total: int) -> list:
-    """Rows ``offset`` to ``offset + limit`` of ``query`` (``total`` rows) in ``order`` (which
-    starts with ``INDEXED``). A long list is read by the index's two narrow keys up to the
-    offset instead of by whole rows: the keys of the page's first row, how many rows come
-    before those keys, then the page itself from those keys on (a range of the index, with
-    only ties sorted)."""
+def cut(
+    session: Session,
+    query: Select,
+    order: list,
+    offset: int,
+    limit: int,
+    total: int,
+    narrow: Select | None = None,
+) -> list:
+    """Rows ``offset`` to ``offset + limit`` of ``query`` (``total`` rows) in ``order`` (whose
+    first two are an index's keys: ``INDEXED``, or an organisation's ``LINKED``). A long list is
+    read by the index's two narrow keys up to the offset instead of by whole rows: the keys of
+    the page's first row, how many rows come before those keys, then the page itself from those
+    keys on (a range of the index, with only ties sorted). ``narrow``, when given, selects the
+    same rows as ``query`` from the index's table alone (the keys and the count need no join)."""
     if total <= SMALL:
         return list(session.scalars(query.order_by(*order).offset(offset).limit(limit)))
-    keys = session.execute(
-        query.with_only_columns(*INDEXED).order_by(*INDEXED).offset(offset).limit(1)
-    ).first()
+    indexed = order[:2]
+    narrow = (query if narrow is None else narrow).with_only_columns(*indexed)
+    keys = session.execute(narrow.order_by(*indexed).offset(offset).limit(1)).first()
     if keys is None:
         return []
     before = session.scalar(
-        select(func.count()).select_from(
-            query.with_only_columns(Document.id).where(tuple_(*INDEXED) < tuple_(*keys)).subquery()
-        )
+        select(func.count()).select_from(narrow.where(tuple_(*indexed) < tuple_(*keys)).subquery())
     )
-    page = query.where(tuple_(*INDEXED) >= tuple_(*keys)).order_by(*order)
+    page = query.where(tuple_(*indexed) >= tuple_(*keys)).order_by(*order)
     return list(session.scalars(page.offset(offset - (before or 0)).limit(limit)))
+
+
+# An organisation's documents: the copies of their order keys and filtered fields that each link
+# holds (migration 0011), so that a page of them is a range of ``ix_document_organisations_order``.
+LINKS = document_organisations.c
+LINKED = (LINKS.date_earliest, LINKS.date_rank)
+
+
+def organisation_filter(organisation: str, kind: str | None = None) -> list:
+    """The conditions on ``document_organisations`` alone that keep an organisation's
+    published documents (of one kind)."""
+    kept = [LINKS.organisation_key == organisation, LINKS.withdrawn_at.is_(None)]
+    return kept + ([LINKS.kind == kind] if kind else [])
 
 
 def page_of_documents(
@@ -94,16 +114,20 @@ def page_of_documents(
 ) -> tuple[list[Document], Paging]:
     """One page of the published documents in date order, filtered; raises
     ``PageOutOfRange`` past the last page (page 1 always exists, if empty)."""
-    query = select(Document).where(Document.withdrawn_at.is_(None))
-    if organisation:
-        query = query.join(document_organisations).where(
-            document_organisations.c.organisation_key == organisation
-        )
-    if kind:
-        query = query.where(Document.kind == kind)
-    total = session.scalar(query.with_only_columns(func.count()))
+    order, narrow = date_order(session), None
+    if organisation:  # the links alone count and find the page; documents joined for the page
+        narrow = select(LINKS.document_id).where(*organisation_filter(organisation, kind))
+        query = select(Document).join(document_organisations, LINKS.document_id == Document.id)
+        query = query.where(*organisation_filter(organisation, kind))
+        order = [*LINKED, *order[len(INDEXED) :]]
+        total = session.scalar(narrow.with_only_columns(func.count()))
+    else:
+        query = select(Document).where(Document.withdrawn_at.is_(None))
+        if kind:
+            query = query.where(Document.kind == kind)
+        total = session.scalar(query.with_only_columns(func.count()))
     paging = Paging(page, per_page or PER_PAGE, total or 0).check()
-    rows = cut(session, query, date_order(session), paging.offset, paging.per_page, paging.total)
+    rows = cut(session, query, order, paging.offset, paging.per_page, paging.total, narrow)
     return rows, paging
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, defer
 from . import paging
 from .dates import ArchiveDate, parse_date
 from .filters import TimelineFilter
-from .models import MAY_BE_FLAGGED, Document, Version, document_organisations
+from .models import MAY_BE_FLAGGED, Document, Version
 from .organisation_names import definite_names
 from .paging import Paging, date_order
 from .timeline import Entry, Timeline, _entry, _milestone_text, _texts, with_quotes, words_match
@@ -45,7 +45,8 @@ class Row:
 
 def _rows(session: Session) -> list[Row]:
     orgs: dict[str, set[str]] = {}
-    for doc_id, key in session.execute(select(document_organisations)):
+    links = select(paging.LINKS.document_id, paging.LINKS.organisation_key)
+    for doc_id, key in session.execute(links):
         orgs.setdefault(doc_id, set()).add(key)
     query = (
         select(
@@ -111,34 +112,42 @@ def _flagged(session: Session) -> tuple[set[str], set[str]]:
     return milestones, after
 
 
-def _shown(f: TimelineFilter, ids, milestones: set[str]) -> Select:
-    """The published entries the filters keep, but for every milestone (placed apart)."""
-    kept = [Document.withdrawn_at.is_(None)]
+def _shown(f: TimelineFilter, ids, milestones: set[str], joined: bool = True) -> Select:
+    """The published entries the filters keep, but for every milestone (placed apart). An
+    organisation's are read from its links (their copies of the fields filtered and ordered by,
+    ``paging.LINKS``), joined to the documents unless not ``joined`` (keys and counts only)."""
+    source = paging.LINKS if f.org else Document.__table__.c
+    doc_id = _id(f)
+    kept = paging.organisation_filter(f.org) if f.org else [source.withdrawn_at.is_(None)]
     if milestones:
-        kept.append(Document.id.not_in(sorted(milestones)))
-    if f.org:
-        listed = select(document_organisations.c.document_id)
-        kept.append(
-            Document.id.in_(listed.where(document_organisations.c.organisation_key == f.org))
-        )
+        kept.append(doc_id.not_in(sorted(milestones)))
     if f.kind:
-        kept.append(Document.kind == f.kind)
+        kept.append(source.kind == f.kind)
     if f.start:
-        kept.append(Document.date_latest >= f.start)
+        kept.append(source.date_latest >= f.start)
     if f.end:
-        kept.append(Document.date_earliest <= f.end)
+        kept.append(source.date_earliest <= f.end)
     if ids is not None:
-        kept.append(Document.id.in_(sorted(ids)))
-    return select(Document.id).where(*kept)
+        kept.append(doc_id.in_(sorted(ids)))
+    query = select(doc_id).where(*kept)
+    if f.org and joined:
+        query = query.join(Document, Document.id == doc_id)
+    return query
 
 
-def _order(session: Session) -> list:
+def _id(f: TimelineFilter):
+    """The id column of the entries ``_shown`` reads."""
+    return paging.LINKS.document_id if f.org else Document.id
+
+
+def _order(session: Session, f: TimelineFilter) -> list:
     """The timeline's order within a section: the archive's date order, then the title in
-    lower case and the id (``Entry.sort_key``)."""
+    lower case and the id (``Entry.sort_key``); the date's keys from the links for an
+    organisation's entries (``_shown``)."""
     title = func.lower(Document.title)
     if session.get_bind().dialect.name == "postgresql":
         title = title.collate("C")
-    return [*paging.INDEXED, title, date_order(session)[-1]]
+    return [*(paging.LINKED if f.org else paging.INDEXED), title, date_order(session)[-1]]
 
 
 def _marker(session: Session, milestones: set[str]) -> Row | None:
@@ -171,19 +180,21 @@ def _page_ids(
         return [row.id for row in cut], chosen, marker
     milestones, after = _flagged(session)
     marker = _marker(session, milestones)
-    shown, order = _shown(filters, matching_ids, milestones), _order(session)
+    shown, order = _shown(filters, matching_ids, milestones), _order(session, filters)
+    narrow, doc_id = _shown(filters, matching_ids, milestones, joined=False), _id(filters)
     # The sections in turn: the main one (most entries, cut through the index), the hearings
     # marker, then the entries after the hearings (a few, listed whole). ``shown`` holds no
     # milestone: the marker is placed by hand, the other milestones are not shown.
-    main = shown.where(Document.id.not_in(sorted(after))) if after else shown
-    counted = session.scalar(main.with_only_columns(func.count())) or 0
+    main = shown.where(doc_id.not_in(sorted(after))) if after else shown
+    narrow = narrow.where(doc_id.not_in(sorted(after))) if after else narrow
+    counted = session.scalar(narrow.with_only_columns(func.count())) or 0
     tail = [marker.id] if marker and marker.date.overlaps(filters.start, filters.end) else []
     if after:
-        tail += session.scalars(shown.where(Document.id.in_(sorted(after))).order_by(*order))
+        tail += session.scalars(shown.where(doc_id.in_(sorted(after))).order_by(*order))
     chosen = Paging(page, per_page, counted + len(tail)).check()
     ids = []
     if chosen.offset < counted:
-        ids = paging.cut(session, main, order, chosen.offset, chosen.per_page, counted)
+        ids = paging.cut(session, main, order, chosen.offset, chosen.per_page, counted, narrow)
     skip = max(0, chosen.offset - counted)
     ids += tail[skip : skip + chosen.per_page - len(ids)]
     return ids, chosen, marker

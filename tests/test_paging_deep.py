@@ -116,7 +116,9 @@ def test_every_page_of_the_timeline_is_the_whole_timeline_cut(long_archive, monk
     monkeypatch.setattr(paging, "SMALL", small)
     keys = _org_keys(long_archive)
     with long_archive.session() as session:
-        for given in [*_filters(long_archive), {"from": "2019-12", "to": "2020"}]:
+        first = sorted(keys)[0]
+        combined = {"org": first, "kind": "statement", "from": "2019-12", "to": "2020"}
+        for given in [*_filters(long_archive), {"from": "2019-12", "to": "2020"}, combined]:
             filters = parse_filter(given, keys)
             whole = load_timeline(session, filters)
             got, number, pages = [], 1, 1
@@ -178,3 +180,119 @@ def test_an_organisations_documents_a_page_at_a_time(long_archive, monkeypatch):
         assert client.get(f"/organisations/{key}?page={bad}").status_code == 400
         assert client.get(f"/api/v1/organisations/{key}?page={bad}").status_code == 400
     assert client.get(f"/organisations/{key}?page={first['pages'] + 1}").status_code == 404
+
+
+def _links_match_documents(session) -> int:
+    """How many links there are; asserts each holds its document's fields (migration 0011)."""
+    copied = ("kind", "date_earliest", "date_latest", "date_rank", "withdrawn_at")
+    links = paging.LINKS
+    rows = session.execute(
+        select(*[getattr(links, c) for c in copied], *[getattr(Document, c) for c in copied])
+        .join(Document, Document.id == links.document_id)
+    ).all()  # fmt: skip
+    for row in rows:
+        assert tuple(row[: len(copied)]) == tuple(row[len(copied) :])
+    return len(rows)
+
+
+def _pages_of(session, org, kind, per_page):
+    got, number, pages, last = [], 1, 1, None
+    while number <= pages:
+        rows, chosen = paging.page_of_documents(session, org, kind, number, per_page=per_page)
+        got += [d.id for d in rows]
+        number, pages, last = number + 1, chosen.pages, rows
+    return got, last
+
+
+@pytest.mark.parametrize("small", [0, 10**6], ids=["through-the-index", "sorted-whole"])
+def test_an_organisations_pages_follow_its_documents_changes(long_archive, monkeypatch, small):
+    """A page of an organisation's documents is read from its links' copies of their fields:
+    the copies follow every change (a new date, a new kind, a withdrawal, a link added or
+    removed), and the pages stay the Python order's cut, deep and last pages too."""
+    monkeypatch.setattr(paging, "SMALL", small)
+    now = dt.datetime(2026, 11, 30, tzinfo=dt.UTC)
+    first, second = sorted(_org_keys(long_archive))[:2]
+    with long_archive.transaction() as session:
+        docs = list(
+            session.scalars(
+                select(Document).where(Document.id.like("zz-long-%")).order_by(Document.id)
+            )
+        )
+        orgs = {o.key: o for o in session.scalars(select(Organisation))}
+        moved, renamed, withdrawn, linked, unlinked = docs[0], docs[1], docs[2], docs[3], docs[4]
+        date = parse_date("1999-01~")
+        moved.date_edtf, moved.date_earliest, moved.date_latest = (
+            "1999-01~",
+            date.earliest,
+            date.latest,
+        )
+        renamed.kind = "report" if renamed.kind == "statement" else "statement"
+        withdrawn.withdrawn_at = now
+        linked.organisations = sorted(
+            {*linked.organisations, orgs[first], orgs[second]}, key=lambda o: o.key
+        )
+        unlinked.organisations = []
+        changed = [d.id for d in (moved, renamed, withdrawn, linked, unlinked)]
+    with long_archive.session() as session:
+        assert _links_match_documents(session) > LONG
+        for org, kind in [(first, None), (second, None), (first, "statement"), (second, "report")]:
+            expected = [d.id for d in list_documents(session, organisation=org, kind=kind)]
+            got, last = _pages_of(session, org, kind, per_page=7)
+            assert got == expected, (org, kind)
+            assert [d.id for d in last] == expected[-(len(expected) % 7 or 7) :]
+        whole = [d.id for d in list_documents(session, organisation=first)]
+        assert whole[0] == changed[0] and changed[2] not in whole and changed[3] in whole
+        assert changed[4] not in whole + [
+            d.id for d in list_documents(session, organisation=second)
+        ]
+
+
+def test_the_migration_gives_existing_links_their_documents_fields(database_url):
+    """Links made before migration 0011 get their documents' fields when it runs."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from archive.db import alembic_config, make_engine
+
+    engine = make_engine(database_url)
+    try:
+        command.upgrade(alembic_config(engine), "0010")
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO organisations (key, name, short_name, kind, aliases)"
+                    " VALUES ('an-org', 'An Org', 'Org', 'charity', '[]')"
+                )
+            )
+            for i, (edtf, rank, withdrawn) in enumerate(
+                [("2019-12", 8, None), ("2020", 0, "2026-11-29")]
+            ):
+                date = parse_date(edtf)
+                connection.execute(
+                    text(
+                        "INSERT INTO documents (id, kind, title, date_edtf, date_earliest,"
+                        " date_latest, date_rank, source_path, current_version, created_at,"
+                        " withdrawn_at) VALUES (:id, 'report', 'T', :edtf, :early, :late, :rank,"
+                        " 'p.md', 1, :now, :withdrawn)"
+                    ),
+                    {"id": f"doc-{i}", "edtf": edtf, "early": date.earliest, "late": date.latest,
+                     "rank": rank, "now": dt.datetime(2026, 11, 29), "withdrawn": withdrawn},
+                )  # fmt: skip
+                connection.execute(
+                    text("INSERT INTO document_organisations VALUES (:id, 'an-org')"),
+                    {"id": f"doc-{i}"},
+                )
+        command.upgrade(alembic_config(engine), "head")
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text(
+                    "SELECT document_id, kind, date_earliest, date_rank, withdrawn_at IS NULL"
+                    " FROM document_organisations ORDER BY document_id"
+                )
+            ).all()
+        assert [(r[0], r[1], str(r[2]), r[3], bool(r[4])) for r in rows] == [
+            ("doc-0", "report", "2019-12-01", 8, True),
+            ("doc-1", "report", "2020-01-01", 0, False),
+        ]
+    finally:
+        engine.dispose()
