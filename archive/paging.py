@@ -77,8 +77,9 @@ def cut(
     read by the index's two narrow keys up to the offset instead of by whole rows: the keys of
     the page's first row, how many rows come before those keys, then the page itself from those
     keys on (a range of the index, with only ties sorted). ``narrow``, when given, selects the
-    same rows as ``query`` from the index's table alone (the keys and the count need no join)."""
-    if total <= SMALL:
+    same rows as ``query`` from the index's table alone (the keys and the count need no join);
+    such a list is never sorted whole (PostgreSQL would hash-join it with every document)."""
+    if total <= SMALL and narrow is None:
         return list(session.scalars(query.order_by(*order).offset(offset).limit(limit)))
     indexed = order[:2]
     narrow = (query if narrow is None else narrow).with_only_columns(*indexed)
