@@ -114,6 +114,46 @@ def worker_memory(args, paths: list[str]) -> None:
         server.wait(timeout=60)
 
 
+def statement_log(engine) -> list[tuple[float, int, str]]:
+    """A list that each statement the engine issues is added to: (seconds, rows, SQL)."""
+    issued: list[tuple[float, int, str]] = []
+    started: list[float] = []
+
+    def before(*_) -> None:
+        started.append(time.perf_counter())
+
+    def after(connection, cursor, statement, *_) -> None:
+        issued.append((time.perf_counter() - started.pop(), cursor.rowcount, statement))
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    return issued
+
+
+def time_pages(client, kinds: dict[str, list[str]], issued: list) -> dict[str, tuple]:
+    """Each kind of page in turn (one warm request first); a line printed as each is known.
+    Returns by kind: (n, wall p50, wall p95, CPU p50, CPU p95 in ms, most statements)."""
+    print(f"{'page':26} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'CPU p50':>8} {'CPU p95':>8} stmts")
+    timed = {}
+    for label, paths in kinds.items():
+        client.get(paths[0])  # warm
+        wall, cpu, statements = [], [], 0
+        for path in paths:
+            issued.clear()
+            w, c = time.perf_counter(), time.process_time()
+            response = client.get(path)
+            wall.append((time.perf_counter() - w) * 1000)
+            cpu.append((time.process_time() - c) * 1000)
+            statements = max(statements, len(issued))
+            assert response.status_code == 200, (path, response.status_code)
+        figures = [percentile(wall, 50), percentile(wall, 95), percentile(cpu, 50),
+                   percentile(cpu, 95)]  # fmt: skip
+        shown = " ".join(f"{f:8.1f}" for f in figures)
+        print(f"{label:26} {len(paths):4} {shown} {statements:5}", flush=True)
+        timed[label] = (len(paths), *figures, statements)
+    return timed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database-url", required=True)
@@ -126,17 +166,7 @@ def main() -> None:
     args = parser.parse_args()
     args.backend = args.backend or ("postgres" if "postgresql" in args.database_url else "whoosh")
     archive = Archive.open(args.root, database_url=args.database_url, search_backend=args.backend)
-    issued: list[tuple[float, int, str]] = []
-    started: list[float] = []
-
-    def before(*_) -> None:
-        started.append(time.perf_counter())
-
-    def after(connection, cursor, statement, *_) -> None:
-        issued.append((time.perf_counter() - started.pop(), cursor.rowcount, statement))
-
-    event.listen(archive.engine, "before_cursor_execute", before)
-    event.listen(archive.engine, "after_cursor_execute", after)
+    issued = statement_log(archive.engine)
     client = create_app({"TESTING": True}, archive=archive).test_client()
     if args.memory:
         kinds = page_paths(client, archive, 8, random.Random(args.seed)).values()
@@ -155,22 +185,7 @@ def main() -> None:
             print(f"-- {seconds * 1000:.1f} ms, {rows} rows\n{statement}\n")
         return
     print(f"load average {os.getloadavg()[0]:.1f}; {args.database_url.split('?')[0]}")
-    print(f"{'page':26} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'CPU p50':>8} {'CPU p95':>8} stmts")
-    for label, paths in page_paths(client, archive, args.n, random.Random(args.seed)).items():
-        client.get(paths[0])  # warm
-        wall, cpu, statements = [], [], 0
-        for path in paths:
-            issued.clear()
-            w, c = time.perf_counter(), time.process_time()
-            response = client.get(path)
-            wall.append((time.perf_counter() - w) * 1000)
-            cpu.append((time.process_time() - c) * 1000)
-            statements = max(statements, len(issued))
-            assert response.status_code == 200, (path, response.status_code)
-        figures = [percentile(wall, 50), percentile(wall, 95), percentile(cpu, 50),
-                   percentile(cpu, 95)]  # fmt: skip
-        shown = " ".join(f"{f:8.1f}" for f in figures)
-        print(f"{label:26} {len(paths):4} {shown} {statements:5}", flush=True)
+    time_pages(client, page_paths(client, archive, args.n, random.Random(args.seed)), issued)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of this process {peak:.0f} MiB; load average {os.getloadavg()[0]:.1f}")
 

@@ -45,6 +45,57 @@ def backend_cpu(pid: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
+def one_connection(archive: Archive, database_url: str) -> int | None:
+    """Give ``archive`` one PostgreSQL connection (its backend's CPU can then be read in
+    ``/proc``) and return that backend's pid; None for any other database."""
+    if not database_url.startswith("postgresql"):
+        return None
+    engine = create_engine(database_url, poolclass=StaticPool)  # one backend process
+    archive.engine.dispose()
+    archive.__dict__["engine"] = engine
+    with engine.connect() as connection:
+        return connection.scalar(text("SELECT pg_backend_pid()"))
+
+
+def run_mix(archive: Archive, queries: list[dict], pid: int | None) -> list[tuple]:
+    """Each query once, top 10 with snippets: (group, q, wall s, CPU s, backend CPU s, total)."""
+    archive.search.search(SearchRequest(q="warm"))  # open the searcher, as a server has
+    rows = []
+    for q in queries:
+        server, client, started = backend_cpu(pid), time.process_time(), time.perf_counter()
+        results = archive.search.search(request_of(q))
+        wall = time.perf_counter() - started
+        cpu = time.process_time() - client + backend_cpu(pid) - server
+        rows.append((q["group"], q["q"], wall, cpu, backend_cpu(pid) - server, results.total))
+    return rows
+
+
+def mix_figures(rows: list[tuple]) -> dict[str, tuple]:
+    """By group and "all": (n, wall p50, wall p95, CPU p50, CPU p95 in ms, backend CPU s)."""
+    figures = {}
+    for group in [*sorted({r[0] for r in rows}), "all"]:
+        picked = [r for r in rows if group in ("all", r[0])]
+        wall = percentiles([r[2] for r in picked])
+        cpu = percentiles([r[3] for r in picked])
+        figures[group] = (len(picked), *wall, *cpu, sum(r[4] for r in picked))
+    return figures
+
+
+def print_mix(rows: list[tuple], slowest: int = 0) -> dict[str, tuple]:
+    print(f"{len(rows)} queries; load average {os.getloadavg()[0]:.1f} at the end")
+    print(f"{'group':16} {'n':>4}  wall p50 / p95 ms   CPU p50 / p95 ms   backend CPU, all")
+    figures = mix_figures(rows)
+    for group, (n, w50, w95, c50, c95, server) in figures.items():
+        print(
+            f"{group:16} {n:4}  {w50:7.1f} / {w95:7.1f}   {c50:6.1f} / {c95:6.1f}   {server:6.2f} s"
+        )
+    for group, q, wall, cpu, _server, total in sorted(rows, key=lambda r: -r[3])[:slowest]:
+        print(
+            f"  {wall * 1000:7.1f} ms wall {cpu * 1000:6.1f} ms CPU {total:7} found  {group}: {q}"
+        )
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--workdir", type=Path, required=True)
@@ -63,36 +114,8 @@ def main() -> None:
         database_url=args.database_url,
         search_backend=args.backend,
     )
-    pid = None
-    if args.database_url.startswith("postgresql"):
-        engine = create_engine(args.database_url, poolclass=StaticPool)  # one backend process
-        archive.engine.dispose()
-        archive.__dict__["engine"] = engine
-        with engine.connect() as connection:
-            pid = connection.scalar(text("SELECT pg_backend_pid()"))
-    archive.search.search(SearchRequest(q="warm"))  # open the searcher, as a server has
-    rows = []
-    for q in queries:
-        server, client, started = backend_cpu(pid), time.process_time(), time.perf_counter()
-        results = archive.search.search(request_of(q))
-        wall = time.perf_counter() - started
-        cpu = time.process_time() - client + backend_cpu(pid) - server
-        rows.append((q["group"], q["q"], wall, cpu, backend_cpu(pid) - server, results.total))
-    print(f"{len(queries)} queries; load average {os.getloadavg()[0]:.1f} at the end")
-    print(f"{'group':16} {'n':>4}  wall p50 / p95 ms   CPU p50 / p95 ms   backend CPU, all")
-    for group in [*sorted({r[0] for r in rows}), "all"]:
-        picked = [r for r in rows if group in ("all", r[0])]
-        wall = percentiles([r[2] for r in picked])
-        cpu = percentiles([r[3] for r in picked])
-        server = sum(r[4] for r in picked)
-        print(
-            f"{group:16} {len(picked):4}  {wall[0]:7.1f} / {wall[1]:7.1f}"
-            f"   {cpu[0]:6.1f} / {cpu[1]:6.1f}   {server:6.2f} s"
-        )
-    for group, q, wall, cpu, _server, total in sorted(rows, key=lambda r: -r[3])[: args.slowest]:
-        print(
-            f"  {wall * 1000:7.1f} ms wall {cpu * 1000:6.1f} ms CPU {total:7} found  {group}: {q}"
-        )
+    pid = one_connection(archive, args.database_url)
+    print_mix(run_mix(archive, queries, pid), args.slowest)
     archive.close()
 
 

@@ -59,16 +59,20 @@ def timed(function, *args, row: str | None = None) -> float:
     return time.perf_counter() - started
 
 
-def report(label: str, rows: dict[str, list]) -> None:
+def report(label: str, rows: dict[str, list]) -> dict[str, tuple]:
+    """Print each row; return them: (wall p50, wall p95, CPU p50, CPU p95 in ms, n)."""
     print(f"\n{label}")
+    figures = {}
     for name, samples in rows.items():
         if samples:
             p50, p95 = percentiles(samples)
             c50, c95 = percentiles(CPU.pop(f"{label}/{name}", samples))
+            figures[name] = (p50, p95, c50, c95, len(samples))
             print(
                 f"  {name:26} p50 {p50:8.1f} ms   p95 {p95:8.1f} ms"
                 f"   (CPU p50 {c50:6.1f} p95 {c95:6.1f})   (n={len(samples)})"
             )
+    return figures
 
 
 def prepare(root: Path, count: int, seed: int) -> None:
@@ -135,7 +139,7 @@ def one_document(client, version: Version, rows: dict, seen: set, label: str, st
     seen.add(version.sha256)
 
 
-def measure(archive: Archive, versions: list[Version], label: str) -> None:
+def measure(archive: Archive, versions: list[Version], label: str) -> dict[str, tuple]:
     from webapp import create_app
 
     client = create_app({"TESTING": True}, archive=archive).test_client()
@@ -155,10 +159,10 @@ def measure(archive: Archive, versions: list[Version], label: str) -> None:
         rows["page (kept)"].append(timed(client.get, path, row=f"{label}/page (kept)"))
     name = "render, nothing stored"  # what a first view cost before renderings were stored
     rows[name] = [timed(version_page, v, row=f"{label}/{name}") for v in versions[:8]]
-    report(label, rows)
+    return report(label, rows)
 
 
-def headline_timings(archive: Archive, versions: list[Version]) -> None:
+def headline_timings(archive: Archive, versions: list[Version]) -> tuple[float, float]:
     """PostgreSQL's ts_headline over a whole transcript (what its search snippets cost)."""
     from sqlalchemy import text
 
@@ -175,14 +179,16 @@ def headline_timings(archive: Archive, versions: list[Version]) -> None:
             samples.append(timed(session.execute, query, params))
     p50, p95 = percentiles(samples)
     print(f"  ts_headline over one whole transcript p50 {p50:8.1f} ms   p95 {p95:8.1f} ms")
+    return p50, p95
 
 
-def search_timings(archive: Archive, count: int) -> None:
+def search_timings(archive: Archive, count: int) -> dict[str, tuple]:
     from webapp import create_app
 
     client = create_app({"TESTING": True}, archive=archive).test_client()
     for query in QUERIES:  # warm
         client.get("/search", query_string={"q": query})
+    figures = {}
     for name, forget in [("hits seen before", False), ("hits not yet seen", True)]:
         samples = []
         for _ in range(count):
@@ -192,10 +198,41 @@ def search_timings(archive: Archive, count: int) -> None:
             samples.append(timed(client.get, path, row=name))
         p50, p95 = percentiles(samples)
         c50, c95 = percentiles(CPU.pop(name))
+        figures[name] = (p50, p95, c50, c95, len(samples))
         print(
             f"  /search, 10 results with snippets, {name:17} p50 {p50:8.1f} ms   p95 {p95:8.1f} ms"
             f"   (CPU p50 {c50:6.1f} p95 {c95:6.1f})"
         )
+    return figures
+
+
+def run(root: Path, count: int, samples: int, seed: int, **overrides) -> dict[str, dict]:
+    """Write (or reuse) ``count`` transcripts in ``root``, build, measure and print; return the
+    figures by part. ``overrides`` go to ``Archive.open`` (``database_url``, ``search_backend``;
+    otherwise the environment's)."""
+    random.seed(seed)
+    prepare(root, count, seed)
+    archive = Archive.open(root, **overrides)
+    try:
+        seconds = timed(archive.build, row="build")
+        cpu = CPU.pop("build")[0]
+        print(f"{count} transcripts in {root}: build {seconds:.1f} s (CPU {cpu:.1f} s)")
+        figures: dict[str, dict] = {"build": {"wall s": seconds, "CPU s": cpu}}
+        rng = random.Random(seed)
+        long = sample_docs(archive, "transcript", samples, rng)
+        words = sum(len(v.canonical_text.split()) for v in long) / len(long)
+        label = f"Transcripts (mean {words:,.0f} words, sampled {len(long)})"
+        figures["transcripts"] = measure(archive, long, label)
+        short = sample_docs(archive, "statement", samples, rng)
+        figures["statements"] = measure(archive, short, "Short statements")
+        print("\nSearch over the whole archive (transcripts and statements)")
+        figures["search"] = search_timings(archive, samples)
+        if archive.config.database_url.startswith("postgresql"):
+            p50, p95 = headline_timings(archive, long)
+            figures["ts_headline"] = {"p50": p50, "p95": p95}
+    finally:
+        archive.close()
+    return figures
 
 
 def main() -> None:
@@ -206,22 +243,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=13)
     args = parser.parse_args()
     root = args.workdir or Path(tempfile.mkdtemp(prefix="bench-transcripts-"))
-    random.seed(args.seed)
-    prepare(root, args.transcripts, args.seed)
-    archive = Archive.open(root)
-    seconds = timed(archive.build, row="build")
-    cpu = CPU.pop("build")[0]
-    print(f"{args.transcripts} transcripts in {root}: build {seconds:.1f} s (CPU {cpu:.1f} s)")
-    rng = random.Random(args.seed)
-    long = sample_docs(archive, "transcript", args.samples, rng)
-    words = sum(len(v.canonical_text.split()) for v in long) / len(long)
-    measure(archive, long, f"Transcripts (mean {words:,.0f} words, sampled {len(long)})")
-    measure(archive, sample_docs(archive, "statement", args.samples, rng), "Short statements")
-    print("\nSearch over the whole archive (transcripts and statements)")
-    search_timings(archive, args.samples)
-    if archive.config.database_url.startswith("postgresql"):
-        headline_timings(archive, long)
-    archive.close()
+    run(root, args.transcripts, args.samples, args.seed)
 
 
 if __name__ == "__main__":
