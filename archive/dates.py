@@ -13,12 +13,6 @@ import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
-with warnings.catch_warnings():
-    # pyparsing warns about edtf's grammar at import time; it is edtf's business, not ours.
-    warnings.simplefilter("ignore")
-    from edtf import parse_edtf
-    from edtf.parser.edtf_exceptions import EDTFParseException
-
 MONTHS = [
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
@@ -126,23 +120,34 @@ def parse_date(text: object) -> ArchiveDate:
 @lru_cache(maxsize=8192)
 def _parse_text(text: str) -> ArchiveDate:
     """Parse once per distinct text: edtf's pyparsing grammar costs ~13 ms a call, so a plain
-    day, month or year (most dates) is read without it, to the same result."""
+    day, month, season or year, qualified or not (most dates), is read without it, to the same
+    result."""
     return _plain(text) or _parse_edtf(text)
 
 
-PLAIN = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])(?:-(\d{2}))?)?$")
+PLAIN = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2]|2[1-4])(?:-(\d{2}))?)?([~?%]?)$")
+# The months a season spans, as edtf reads them (northern hemisphere; winter into next year).
+SEASON_MONTHS = {"21": (3, 5), "22": (6, 8), "23": (9, 11), "24": (12, 14)}
 
 
 def _plain(text: str) -> ArchiveDate | None:
-    """An unqualified ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; None for anything else (and for
-    an impossible day, which edtf then refuses in its own words)."""
+    """A ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, qualified (``~``, ``?``, ``%``) or not, or an
+    unqualified season ``YYYY-21``…``YYYY-24``; None for anything else (an impossible day, a
+    qualified season: edtf then refuses them in its own words). The tests check every form
+    against edtf."""
     match = PLAIN.match(text)
     if not match or match[1] < "1000":
         return None
-    year, month, day = int(match[1]), match[2], match[3]
+    year, month, day, mark = int(match[1]), match[2], match[3], match[4]
+    if month in SEASON_MONTHS and (day or mark):
+        return None
     try:
         if day:
             earliest = latest = dt.date(year, int(month), int(day))
+        elif month in SEASON_MONTHS:
+            first, last = SEASON_MONTHS[month]
+            earliest = dt.date(year, first, 1)
+            latest = dt.date(year + last // 12, last % 12 + 1, 1) - dt.timedelta(1)
         elif month:
             earliest = dt.date(year, int(month), 1)
             latest = dt.date(year + int(month) // 12, int(month) % 12 + 1, 1) - dt.timedelta(1)
@@ -162,6 +167,13 @@ def _parse_edtf(text: str) -> ArchiveDate:
         )
     if text.startswith("-") or "X" in text or "x" in text or ".." in text or text.count("/") > 1:
         raise InvalidDate(f"only dates in years 1000–9999 with known digits are accepted: {text!r}")
+    # edtf (~0.1 s to import) is loaded by the first date that is not plain, never by a
+    # command whose dates are all plain (``archive build`` of most documents).
+    with warnings.catch_warnings():
+        # pyparsing warns about edtf's grammar at import time; it is edtf's business, not ours.
+        warnings.simplefilter("ignore")
+        from edtf import parse_edtf
+        from edtf.parser.edtf_exceptions import EDTFParseException
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
