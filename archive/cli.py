@@ -1,4 +1,8 @@
-"""The ``archive`` command: thin wrappers that call the library and report its errors plainly."""
+"""The ``archive`` command: thin wrappers that call the library and report its errors plainly.
+
+The library (``archive.core``: SQLAlchemy, the build, the search) is imported when a command
+runs, not when this module is: ``archive --help`` loads Click alone.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,12 @@ import shutil
 import sys
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from .core import Archive, ArchiveError, NamedPathError
+if TYPE_CHECKING:
+    from .core import Archive
 
 
 @click.group()
@@ -24,6 +30,8 @@ from .core import Archive, ArchiveError, NamedPathError
 @click.pass_context
 def main(ctx: click.Context, root: Path | None) -> None:
     """An inquiry timeline and document archive."""
+    from .core import Archive
+
     ctx.obj = Archive.open(root)
     ctx.call_on_close(ctx.obj.close)
 
@@ -89,6 +97,8 @@ def build(
     those documents: each is built as a full build would build it, a path whose file is gone
     withdraws its document, and nothing else is looked at. A change to organisations.yaml
     needs a full build."""
+    from .core import ArchiveError, NamedPathError
+
     if (paths or changed_since) and (reindex or locked):
         raise click.UsageError("PATHS and --changed-since are not for --reindex or --locked")
     if paths and changed_since:
@@ -140,6 +150,7 @@ def verify(archive: Archive) -> None:
 @click.pass_obj
 def search_command(archive: Archive, query: tuple[str, ...], as_json: bool, **options) -> None:
     """Search the archive from the terminal (the same query language as /search)."""
+    from .core import ArchiveError
     from .search.terminal import run_search
 
     try:
@@ -162,6 +173,8 @@ def export_command(archive: Archive, file: Path) -> None:
 @click.pass_obj
 def import_command(archive: Archive, file: Path) -> None:
     """Restore a dump made by ``archive export`` into an empty archive."""
+    from .core import ArchiveError
+
     try:
         count = archive.import_(file)
     except ArchiveError as exc:

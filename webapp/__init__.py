@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
-from flask import Flask
+# Imported by create_app: ``archive`` (webapp.cli) loads this package for every command, and
+# only ``serve`` needs Flask and the library (``archive --help`` needs neither).
+if TYPE_CHECKING:
+    from flask import Flask
 
-from archive.core import Archive
-
-from .hosts import ArchiveFlask
+    from archive.core import Archive
 
 
 def create_app(test_config: dict | None = None, archive: Archive | None = None) -> Flask:
     """Create the app: defaults in code, then ``ARCHIVE_*`` settings, then the test mapping."""
+    from archive.core import Archive
+
+    from .hosts import ArchiveFlask
+
     app = ArchiveFlask(__name__)
     app.config.from_mapping(
         ARCHIVE_ROOT=None,

@@ -6,10 +6,14 @@ the library's command group; the console script points at this module.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from archive.cli import main
-from archive.core import Archive, ArchiveError
+
+if TYPE_CHECKING:  # the library is imported when a command runs (``archive --help`` needs none)
+    from archive.core import Archive
 
 
 @main.command()
@@ -28,6 +32,8 @@ from archive.core import Archive, ArchiveError
 @click.pass_obj
 def serve(archive: Archive, host: str, port: int, workers: int | None, threads: int | None) -> None:
     """Build if needed, then serve the site: gunicorn, a worker per core (waitress on Windows)."""
+    from archive.core import ArchiveError
+
     from .hosts import check_base_url
     from .serving import serve as run_server
 
