@@ -20,7 +20,7 @@ from whoosh.writing import SegmentWriter
 
 from archive.search.plan import COMMON_WORDS
 from archive.search.records import IndexRecord
-from archive.search.whoosh_analysis import words
+from archive.search.whoosh_analysis import RUN_WORDS, analyzer, words
 from archive.search.whoosh_index import IndexDirectory, LeanCodec, make_schema, whoosh_fields
 from archive.search.whoosh_stems import StemForms
 from archive.search.whoosh_terms import TEXT_FIELDS, Gatherer
@@ -238,13 +238,18 @@ def test_a_common_phrase_never_spans_title_and_body_or_two_names(gatherer):
 
 
 def test_a_three_word_run_is_one_term_per_field(gatherer):
-    """What the index holds for a run: its count in each field, each field's its own term."""
+    """What the index holds for a run: its count in each field, each field's its own term;
+    runs only of the most frequent words (``RUN_WORDS``): "said one of" is found from its
+    pairs alone."""
     gather, records = gatherer
     first = len(records) - len(BOUNDARIES)
     runs = set(gather.reader.field_terms("runs"))
-    assert "said one of|names" in runs and "it was in" in runs
+    assert "the and in|names" in runs and "it was in" in runs
     assert gather.posting("runs", "it was in").tf[first + 1] == 1
     assert first + 1 not in gather.posting("runs", "it was in|title").tf
+    assert {"said", "one"} - RUN_WORDS == {"said", "one"}
+    assert not any(run.startswith(("said ", "one ")) or " one " in run for run in runs)
+    assert gather.phrase(["said", "one", "of"])[first + 1] == [0, 0, 1]
 
 
 def test_an_index_of_format_10_without_runs_is_rebuilt_not_served(tmp_path):
@@ -264,3 +269,14 @@ def test_an_index_of_format_10_without_runs_is_rebuilt_not_served(tmp_path):
         found = Gatherer(searcher, StemForms(), []).phrase(["it", "was", "in"])
         assert found[len(records) - 2] == [0, 1, 0]
     ix.close()
+
+
+def test_words_are_what_whooshs_own_analyser_gives():
+    """``words`` (one ``re.findall``) splits and folds as the field's Whoosh analyser does,
+    dots, accents, underscores and digits included."""
+    rng = random.Random(3)
+    alphabet = "ab.É_1 .\n-'ïç"
+    analyse = analyzer()
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        assert words(text) == [token.text for token in analyse(text)], text

@@ -37,7 +37,7 @@ from .whoosh_analysis import FastPairs, FastRuns, FastText, common_slots, lines_
 from .whoosh_writer import FastWriter, write_parallel
 
 POINTER = "CURRENT"
-FORMAT = 11  # bump when the schema or analysis changes: older generations are then rebuilt
+FORMAT = 12  # bump when the schema or analysis changes: older generations are then rebuilt
 GENERATION = re.compile(r"g\d+(-f\d+)?")
 MULTIPROCESS_FROM = 2000  # below this a second process costs more than it saves
 
@@ -65,7 +65,7 @@ def make_schema() -> fields.Schema:
         title=FastText(),  # weights: archive.search.ranking
         body=FastText(),
         orgname=FastText(lines=True),  # its organisations' names, one a line
-        pairs=FastPairs(),  # ("the was", slot), ("is the", slot)…: whoosh_analysis.common_slots
+        pairs=FastPairs(),  # {"the was": [slot, …], "is the": […]…}: whoosh_analysis.common_slots
         runs=FastRuns(),  # {"in the and": 2, "in the and|title": 1…}: whoosh_analysis.common_slots
         org=fields.KEYWORD(lowercase=True),
         kind=fields.ID(sortable=True),

@@ -6,7 +6,10 @@ documents that hold all its pairs of common words (the ``pairs`` field) and its 
 words, so ``"the was"`` is answered by one posting list instead of by
 the positions of every document that has both words. A phrase of three common words only
 (``"in the and"``) is answered from its run's counts (the ``runs`` field, one term per field),
-and a longer one from its pairs' positions in the documents holding all its runs.
+and a longer one from its pairs' positions in the documents holding all its runs. Runs are
+indexed of the twenty most frequent words only (``whoosh_analysis.RUN_WORDS``): a phrase of
+common words with no such run (``"said one of"``) is matched from its pairs' positions in the
+documents holding all its pairs.
 """
 
 from __future__ import annotations
@@ -143,9 +146,12 @@ class Gatherer:
             pairs = self.posting("pairs", " ".join(folded)).tf.items()
             return {d: [0, int(n), 0] for d, n in pairs}  # counted as the body's
         if grams and len(grams) == len(folded) - 1:  # common words only
-            if len(folded) == 3:  # one run: its counts per field
-                return self._run_counts(" ".join(folded))
-            return self._common_phrase(grams, self._run_docs(common_runs(folded)))
+            runs = common_runs(folded)  # those indexed: runs of RUN_WORDS
+            if len(folded) == 3 and runs:  # one run: its counts per field
+                return self._run_counts(runs[0])
+            return self._common_phrase(
+                grams, self._run_docs(runs) if runs else self._pair_docs(grams)
+            )
         candidates = self._candidates(folded, grams, fields)
         found: dict[int, list[int]] = {}
         if not candidates:
@@ -181,10 +187,15 @@ class Gatherer:
         sets.sort(key=len)
         return sets[0].intersection(*sets[1:])
 
+    def _pair_docs(self, grams: list[str]) -> set[int]:
+        """The documents holding every one of ``grams`` (pairs), for a phrase without runs."""
+        sets = sorted((set(self.posting("pairs", g).tf) for g in dict.fromkeys(grams)), key=len)
+        return sets[0].intersection(*sets[1:])
+
     def _common_phrase(self, grams: list[str], narrowed: set[int]) -> dict[int, list[int]]:
-        """A phrase of k > 3 common words: its k - 1 pairs, each at the next position of the
+        """A phrase of k ≥ 3 common words: its k - 1 pairs, each at the next position of the
         same field (``whoosh_analysis.common_slots``), read only in the documents holding all
-        its runs (``narrowed``)."""
+        its runs, or all its pairs when it has no run of ``RUN_WORDS`` (``narrowed``)."""
         candidates = sorted(narrowed)
         if not candidates:
             return {}

@@ -37,6 +37,12 @@ PROTOCOL = 4
 # A block header as W3PostingsWriter pickles it: count, last id, max weight, compression,
 # the min and max length bytes (0 and 0: segments are written without length statistics).
 _TAIL = (COMPRESSION, 0, 0)
+# A block whose pickle is shorter than this is written as it is, its header saying compression
+# 0 (both readers honour it): zlib saves a few bytes of a short pickle, or none, and
+# ``zlib.compress`` costs ~7 µs a call whatever the size (setting up its window), which was a
+# fifth of writing a segment, most terms having one short block.
+COMPRESS_FROM = 96
+_PLAIN = (0, 0, 0)
 
 
 class PostingTable:
@@ -77,6 +83,7 @@ class FastWriter(SegmentWriter):
         self.pool.cleanup()
         fast = frozenset(n for n, f in self.schema.items() if hasattr(f, "postings"))
         self.pool = PostingTable(fast)
+        self._terms: dict[tuple, list] = {}  # (field, value) -> its terms: dates, kinds, tags
 
     def add_document(self, **fields) -> None:
         """``SegmentWriter.add_document`` without field boosts or ``_stored_<field>``
@@ -95,7 +102,7 @@ class FastWriter(SegmentWriter):
                 field = schema[name]
                 length = 0
                 if field.indexed:
-                    length = _add_postings(table[name], docnum, field, value)
+                    length = _add_postings(table[name], docnum, field, value, self._terms)
                     if not field.scorable:
                         length = 0
                 perdoc.add_field(name, field, value if field.stored else None, length)
@@ -119,12 +126,21 @@ class FastWriter(SegmentWriter):
         writer.close()
 
 
-def _add_postings(terms: dict, docnum: int, field, value) -> int:
-    """Append one field's postings of one document; its length (the sum of frequencies)."""
+def _add_postings(terms: dict, docnum: int, field, value, known: dict | None = None) -> int:
+    """Append one field's postings of one document; its length (the sum of frequencies).
+    ``known`` keeps the terms of a value of a field of Whoosh's own (a date's eight numeric
+    terms, a kind, a tag list: a few hundred distinct values in thousands of documents)."""
     if hasattr(field, "add_postings"):
         return field.add_postings(terms, docnum, value)
     fast = getattr(field, "postings", None)
-    items = fast(value) if fast else field.index(value)
+    if fast:
+        items = fast(value)
+    elif known is None or field.unique or not isinstance(value, (str, int)):
+        items = field.index(value)
+    else:
+        items = known.get((id(field), value))
+        if items is None:
+            items = known[id(field), value] = list(field.index(value))
     length = 0
     for btext, freq, weight, encoded in items:
         length += freq
@@ -179,8 +195,12 @@ def _write_postings(postfile, ids, weights, values, fixed) -> W3TermInfo:
         else:
             mini_values = b"".join(block_values)
         deltas = (block_ids[0], *map(sub, block_ids[1:], block_ids))  # from 0 in each block
-        data = zlib.compress(dumps((deltas, mini_weights, mini_values), PROTOCOL), COMPRESSION)
-        header = dumps((size, block_ids[-1], top, *_TAIL), 2)
+        data = dumps((deltas, mini_weights, mini_values), PROTOCOL)
+        if len(data) < COMPRESS_FROM:
+            header = dumps((size, block_ids[-1], top, *_PLAIN), 2)
+        else:
+            data = zlib.compress(data, COMPRESSION)
+            header = dumps((size, block_ids[-1], top, *_TAIL), 2)
         length = len(header) + len(data)
         chunks += (pack_int(-length if last == count else length), header, data)
         info._weight += total
