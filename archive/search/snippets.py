@@ -19,6 +19,23 @@ from .whoosh_index import ranked_term
 
 BEFORE = 12  # words of context before the first match
 LENGTH = 40  # words in a snippet
+FORMS_KEPT = 200_000  # words as written whose folded form and stem a process keeps
+
+# A word as written -> its folded form and stem (None: a stop word), for every query of the
+# process: each query meets the ~1,500 distinct words of its ten hits, mostly the same common
+# ones, and folding and stemming them again cost a third of a page's snippets.
+_forms: dict[str, tuple[str, str | None]] = {}
+
+
+def forms(raw: str) -> tuple[str, str | None]:
+    """A word's folded form and stem, kept per process (a word's forms never change)."""
+    known = _forms.get(raw)
+    if known is None:
+        if len(_forms) >= FORMS_KEPT:
+            _forms.clear()
+        folded = fold(raw)
+        known = _forms[raw] = (folded, ranked_term(folded))
+    return known
 
 
 @dataclass
@@ -64,10 +81,7 @@ class SnippetMaker:
 
     def _flags(self, raw_words: list[str]) -> tuple[list[str] | None, list[bool]]:
         """Whether each word is marked (and, for phrases, the folded words)."""
-        new = set(raw_words).difference(self._flag)
-        for raw in new:
-            folded = self._folded[raw] = fold(raw)
-            self._flag[raw] = self.marks.matches(folded)
+        self._learn_words(set(raw_words))
         flags = list(map(self._flag.__getitem__, raw_words))
         if not self.marks.phrases:
             return None, flags
@@ -78,6 +92,12 @@ class SnippetMaker:
                 if word == first and tuple(words[i : i + size]) == phrase:
                     flags[i : i + size] = [True] * size
         return words, flags
+
+    def _learn_words(self, raw_words: set[str]) -> None:
+        for raw in raw_words.difference(self._flag):
+            folded, stem = forms(raw)
+            self._folded[raw] = folded
+            self._flag[raw] = self.marks.matches(folded, stem)
 
     def make(
         self, text: str, paragraphs: list, count: int = 2, stored: Mapping | None = None
@@ -92,8 +112,13 @@ class SnippetMaker:
             for number in self._paragraphs_to_read(paragraphs, index):
                 start, end = paragraphs[number - 1]
                 raw = WORD.findall(text, start, end)
-                _, flags = self._flags(raw)
-                marked = {r for r, flag in zip(raw, flags, strict=True) if flag}
+                if self.marks.phrases:
+                    _, flags = self._flags(raw)
+                    marked = {r for r, flag in zip(raw, flags, strict=True) if flag}
+                else:  # the same words, looked at once each
+                    distinct = set(raw)
+                    self._learn_words(distinct)
+                    marked = set(filter(self._flag.__getitem__, distinct))
                 found = {self._folded[r] for r in marked}
                 matched |= marked
                 if raw and (found or number == 1):
@@ -109,7 +134,8 @@ class SnippetMaker:
         known = getattr(index, "forms", None)
         for raw in set(index).difference(self._flag):
             if known is None:
-                folded, stem = self._folded.setdefault(raw, fold(raw)), False
+                folded, stem = forms(raw)
+                self._folded[raw] = folded
             else:
                 folded, stem = known(raw)
                 self._folded[raw] = folded
@@ -155,17 +181,20 @@ class SnippetMaker:
         hits = [i for i, flag in enumerate(flags) if flag]
         first = max(0, hits[0] - BEFORE) if hits else 0
         last = min(len(spans) - 1, first + LENGTH - 1)
-        pieces, html, cursor = [], [], spans[first][0]
-        for i in range(first, last + 1):
-            s, e = spans[i]
-            pieces.append(text[cursor:e])
-            html.append(escape(text[cursor:s]))
-            word = escape(text[s:e])
-            html.append(f"<mark>{word}</mark>" if flags[i] else word)
-            cursor = e
+        begin, finish = spans[first][0], spans[last][1]
+        # The text between marked words is escaped in one piece (escaping is per character,
+        # so this is what escaping word by word gave).
+        html, cursor = [], begin
+        for i in hits:
+            if first <= i <= last:
+                s, e = spans[i]
+                html.append(escape(text[cursor:s]))
+                html.append(f"<mark>{escape(text[s:e])}</mark>")
+                cursor = e
+        html.append(escape(text[cursor:finish]))
         lead = "… " if first > 0 else ""
         tail = " …" if last < len(spans) - 1 else ""
-        return Snippet(number, lead + "".join(pieces) + tail, lead + "".join(html) + tail)
+        return Snippet(number, lead + text[begin:finish] + tail, lead + "".join(html) + tail)
 
 
 def make_snippets(
