@@ -7,6 +7,7 @@ number is where a result links to.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import escape
@@ -21,21 +22,64 @@ BEFORE = 12  # words of context before the first match
 LENGTH = 40  # words in a snippet
 FORMS_KEPT = 200_000  # words as written whose folded form and stem a process keeps
 
-# A word as written -> its folded form and stem (None: a stop word), for every query of the
-# process: each query meets the ~1,500 distinct words of its ten hits, mostly the same common
-# ones, and folding and stemming them again cost a third of a page's snippets.
-_forms: dict[str, tuple[str, str | None]] = {}
+
+class Vocabulary:
+    """Every word as written that a process's snippets have met, with its folded form and stem
+    (None: a stop word), and the other way round: the words with a folded form, with a stem.
+
+    Each query meets the ~1,500 distinct words of its ten hits, mostly the same ones as the
+    query before; folding and stemming them again, and asking of each whether it is marked,
+    was most of a page's snippets. With this, the words a query marks are a few sets joined
+    (those with its folded words or stems) and a paragraph's marked words one intersection;
+    only words never met before are looked at one by one. Shared by the threads of a worker:
+    changed and read under a lock."""
+
+    def __init__(self, kept: int = FORMS_KEPT):
+        self.kept = kept
+        self.lock = threading.Lock()
+        self.clear()
+
+    def clear(self) -> None:
+        self.forms: dict[str, tuple[str, str | None]] = {}
+        self.by_folded: dict[str, set[str]] = {}
+        self.by_stem: dict[str, set[str]] = {}
+        self.version = getattr(self, "version", 0) + 1
+
+    def learn(self, words: set[str]) -> None:
+        """Make sure every one of ``words`` is known (call with the lock held)."""
+        new = words.difference(self.forms)
+        if not new:
+            return
+        if len(self.forms) + len(new) > self.kept:
+            self.clear()
+            new = words
+        for raw in new:
+            folded = fold(raw)
+            stem = ranked_term(folded)
+            self.forms[raw] = (folded, stem)
+            self.by_folded.setdefault(folded, set()).add(raw)
+            if stem is not None:
+                self.by_stem.setdefault(stem, set()).add(raw)
+        self.version += 1
+
+    def marked(self, exact: set[str], stems: set[str]) -> set[str]:
+        """The known words with one of these folded forms or stems (lock held)."""
+        found: set[str] = set()
+        for folded in exact:
+            found |= self.by_folded.get(folded, set())
+        for stem in stems:
+            found |= self.by_stem.get(stem, set())
+        return found
+
+
+VOCABULARY = Vocabulary()
 
 
 def forms(raw: str) -> tuple[str, str | None]:
     """A word's folded form and stem, kept per process (a word's forms never change)."""
-    known = _forms.get(raw)
-    if known is None:
-        if len(_forms) >= FORMS_KEPT:
-            _forms.clear()
-        folded = fold(raw)
-        known = _forms[raw] = (folded, ranked_term(folded))
-    return known
+    with VOCABULARY.lock:
+        VOCABULARY.learn({raw})
+        return VOCABULARY.forms[raw]
 
 
 @dataclass
@@ -78,9 +122,14 @@ class SnippetMaker:
         self.marks = Marks.from_query(nodes)
         self._folded: dict[str, str] = {}
         self._flag: dict[str, bool] = {}
+        self._marked: set[str] = set()  # the words marked, of those the vocabulary knew
+        self._version = 0  # … at this version of the vocabulary
 
     def _flags(self, raw_words: list[str]) -> tuple[list[str] | None, list[bool]]:
         """Whether each word is marked (and, for phrases, the folded words)."""
+        if not self.marks.phrases:
+            marked = self._marked_words(set(raw_words))
+            return None, list(map(marked.__contains__, raw_words))
         self._learn_words(set(raw_words))
         flags = list(map(self._flag.__getitem__, raw_words))
         if not self.marks.phrases:
@@ -93,9 +142,30 @@ class SnippetMaker:
                     flags[i : i + size] = [True] * size
         return words, flags
 
+    def _marked_words(self, distinct: set[str]) -> set[str]:
+        """Which of these distinct words are marked (no phrase); their folded forms noted."""
+        if self.marks.prefixes:  # a prefix marks words by their letters: looked at each
+            self._learn_words(distinct)
+            return set(filter(self._flag.__getitem__, distinct))
+        vocabulary = VOCABULARY
+        with vocabulary.lock:
+            vocabulary.learn(distinct)
+            if self._version != vocabulary.version:
+                self._marked = vocabulary.marked(self.marks.exact, self.marks.stems)
+                self._version = vocabulary.version
+            marked = distinct & self._marked
+            for raw in marked:
+                self._folded[raw] = vocabulary.forms[raw][0]
+        return marked
+
     def _learn_words(self, raw_words: set[str]) -> None:
-        for raw in raw_words.difference(self._flag):
-            folded, stem = forms(raw)
+        new = list(raw_words.difference(self._flag))
+        if not new:
+            return
+        with VOCABULARY.lock:
+            VOCABULARY.learn(set(new))
+            known = list(map(VOCABULARY.forms.__getitem__, new))
+        for raw, (folded, stem) in zip(new, known, strict=True):
             self._folded[raw] = folded
             self._flag[raw] = self.marks.matches(folded, stem)
 
@@ -116,9 +186,7 @@ class SnippetMaker:
                     _, flags = self._flags(raw)
                     marked = {r for r, flag in zip(raw, flags, strict=True) if flag}
                 else:  # the same words, looked at once each
-                    distinct = set(raw)
-                    self._learn_words(distinct)
-                    marked = set(filter(self._flag.__getitem__, distinct))
+                    marked = self._marked_words(set(raw))
                 found = {self._folded[r] for r in marked}
                 matched |= marked
                 if raw and (found or number == 1):
