@@ -143,17 +143,24 @@ FIELD_SLOTS = 4  # a pair's position is its first word's position * 4 + its fiel
 
 
 RUN_MARKS = ("|title", "", "|names")  # a run's term per field: "in the and|title", "in the and"
-# Runs of three are indexed only of the twenty most frequent English words (Brown corpus; a
-# synthetic corpus drawn from English frequencies orders them the same): three fifths of the
-# words of a text, and the phrases whose pairs are in most documents ("in the and"). A run of
-# all 149 common words was 70% of the index's terms (108,853 of 151,267 at 5,000 documents)
-# and a third of the rebuild's CPU; runs of these twenty are 7,000 terms. A phrase of three
-# common words with another one (``"said one of"``) is matched from its pairs' positions, in
-# the documents holding both pairs: fewer, because its rarer word's pairs are rarer.
-RUN_WORDS = frozenset(
-    ("the", "of", "and", "to", "a", "in", "that", "is", "was", "he")
-    + ("for", "it", "with", "as", "his", "on", "be", "at", "by", "i")
-)
+# Runs of three are indexed only of the most frequent English words (Brown corpus; a synthetic
+# corpus drawn from English frequencies orders them the same): three words of the twenty most
+# frequent, or three common words two of which are among the ten most frequent ("one of the":
+# both its pairs are in thousands of documents). A run of any three of the 149 common words was
+# 70% of the index's terms (108,853 of 151,267 at 5,000 documents) and a third of the
+# rebuild's CPU; these are a quarter of them. Any other phrase of three common words
+# (``"said one of"``) is matched from its pairs' positions, in the documents holding both
+# pairs: few, since two of its words are rarer.
+TOP_WORDS = frozenset(("the", "of", "and", "to", "a", "in", "that", "is", "was", "he"))
+RUN_WORDS = TOP_WORDS | frozenset(("for", "it", "with", "as", "his", "on", "be", "at", "by", "i"))
+
+
+def indexed_run(a: str, b: str, c: str) -> bool:
+    """Whether the run of common words ``a b c`` is a term of ``runs``."""
+    top = TOP_WORDS
+    return (a in RUN_WORDS and b in RUN_WORDS and c in RUN_WORDS) or (
+        (a in top) + (b in top) + (c in top) >= 2
+    )
 
 
 def common_slots(
@@ -163,14 +170,14 @@ def common_slots(
     position in that field (counted as ``positioned`` counts) times ``FIELD_SLOTS``, plus the
     field's number (0 title, 1 body, 2 the organisations' names), so that a phrase of k common
     words is found from its k - 1 pairs at consecutive positions, in the same field; and how
-    often each run of three ``RUN_WORDS`` occurs in each field (its term marked with the
-    field's ``RUN_MARKS``), so that a phrase of three of them is one posting list. Neither spans
-    two fields or two names (lines). The pairs come as {pair: its slots}, a pair's slots in
-    order within a field (not across fields)."""
+    often each run of three common words that ``indexed_run`` occurs in each field (its term
+    marked with the field's ``RUN_MARKS``), so that such a phrase of three is one posting list.
+    Neither spans two fields or two names (lines). The pairs come as {pair: its slots}, a
+    pair's slots in order within a field (not across fields)."""
     slots: dict[str, list[int]] = {}
     add = slots.setdefault
     runs: list[str] = []
-    common, frequent = COMMON_WORDS.__contains__, RUN_WORDS
+    common, frequent, top = COMMON_WORDS.__contains__, RUN_WORDS, TOP_WORDS
     for number, lines in enumerate(fields_lines):
         position, mark = 0, RUN_MARKS[number]
         for line in lines:
@@ -182,7 +189,8 @@ def common_slots(
             three = [
                 i
                 for i in compress(naturals(), map(and_, both, both[1:]))
-                if line[i] in frequent and line[i + 1] in frequent and line[i + 2] in frequent
+                if (line[i] in frequent and line[i + 1] in frequent and line[i + 2] in frequent)
+                or (line[i] in top) + (line[i + 1] in top) + (line[i + 2] in top) >= 2
             ]
             runs.extend(f"{line[i]} {line[i + 1]} {line[i + 2]}{mark}" for i in three)
             position += len(line) + 1
@@ -195,12 +203,11 @@ def pair_slots(fields_lines: list[list[list[str]]]) -> dict[str, list[int]]:
 
 
 def common_runs(folded: list[str]) -> list[str]:
-    """The indexed runs in ``folded``: three adjacent words of ``RUN_WORDS`` (unmarked, as
-    the body's)."""
+    """The indexed runs in ``folded`` (``indexed_run``; unmarked, as the body's)."""
     return [
         " ".join(folded[i : i + 3])
         for i in range(len(folded) - 2)
-        if folded[i] in RUN_WORDS and folded[i + 1] in RUN_WORDS and folded[i + 2] in RUN_WORDS
+        if all(w in COMMON_WORDS for w in folded[i : i + 3]) and indexed_run(*folded[i : i + 3])
     ]
 
 

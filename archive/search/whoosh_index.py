@@ -37,7 +37,7 @@ from .whoosh_analysis import FastPairs, FastRuns, FastText, common_slots, lines_
 from .whoosh_writer import FastWriter, write_parallel
 
 POINTER = "CURRENT"
-FORMAT = 12  # bump when the schema or analysis changes: older generations are then rebuilt
+FORMAT = 13  # bump when the schema or analysis changes: older generations are then rebuilt
 GENERATION = re.compile(r"g\d+(-f\d+)?")
 MULTIPROCESS_FROM = 2000  # below this a second process costs more than it saves
 

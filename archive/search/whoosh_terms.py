@@ -7,7 +7,7 @@ words, so ``"the was"`` is answered by one posting list instead of by
 the positions of every document that has both words. A phrase of three common words only
 (``"in the and"``) is answered from its run's counts (the ``runs`` field, one term per field),
 and a longer one from its pairs' positions in the documents holding all its runs. Runs are
-indexed of the twenty most frequent words only (``whoosh_analysis.RUN_WORDS``): a phrase of
+indexed of the most frequent words only (``whoosh_analysis.indexed_run``): a phrase of
 common words with no such run (``"said one of"``) is matched from its pairs' positions in the
 documents holding all its pairs.
 """
@@ -146,7 +146,7 @@ class Gatherer:
             pairs = self.posting("pairs", " ".join(folded)).tf.items()
             return {d: [0, int(n), 0] for d, n in pairs}  # counted as the body's
         if grams and len(grams) == len(folded) - 1:  # common words only
-            runs = common_runs(folded)  # those indexed: runs of RUN_WORDS
+            runs = common_runs(folded)  # those indexed (indexed_run)
             if len(folded) == 3 and runs:  # one run: its counts per field
                 return self._run_counts(runs[0])
             return self._common_phrase(
@@ -195,7 +195,7 @@ class Gatherer:
     def _common_phrase(self, grams: list[str], narrowed: set[int]) -> dict[int, list[int]]:
         """A phrase of k ≥ 3 common words: its k - 1 pairs, each at the next position of the
         same field (``whoosh_analysis.common_slots``), read only in the documents holding all
-        its runs, or all its pairs when it has no run of ``RUN_WORDS`` (``narrowed``)."""
+        its runs, or all its pairs when none of its runs is indexed (``narrowed``)."""
         candidates = sorted(narrowed)
         if not candidates:
             return {}
