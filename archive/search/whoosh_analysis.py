@@ -147,7 +147,7 @@ RUN_MARKS = ("|title", "", "|names")  # a run's term per field: "in the and|titl
 # corpus drawn from English frequencies orders them the same): three words of the twenty most
 # frequent, or three common words two of which are among the ten most frequent ("one of the":
 # both its pairs are in thousands of documents). A run of any three of the 149 common words was
-# 70% of the index's terms (108,853 of 151,267 at 5,000 documents) and a third of the
+# 70% of the index's terms (108,853 of 151,267 at 5,000 documents) and a quarter of the
 # rebuild's CPU; these are a quarter of them. Any other phrase of three common words
 # (``"said one of"``) is matched from its pairs' positions, in the documents holding both
 # pairs: few, since two of its words are rarer.
