@@ -20,6 +20,8 @@ from .querylang import Phrase
 from .whoosh_index import day_number
 from .whoosh_terms import Gatherer, Term
 
+MANY_DOCS = 1000  # facets of this many documents or more are counted by combination
+
 
 class Deadline:
     def __init__(self, seconds: float):
@@ -53,11 +55,23 @@ class Corpus:
         self.deleted = table["deleted"]
         self.count = len(table["kind"])
         self.live = self.count - len(self.deleted)
+        self._facet_codes: tuple[list[int], list[tuple]] | None = None
         self.inverse = {}
         for name, weight, b in ranking.field_weights(params):
             lengths = table[f"len:{name}"]
             average = (sum(lengths) / self.count) if self.count else 0.0
             self.inverse[name] = [weight / ranking.normaliser(n, average, b) for n in lengths]
+
+    def facet_codes(self) -> tuple[list[int], list[tuple]]:
+        """Each document's combination of organisations, kind and year as a number, and the
+        combinations (made the first time many documents are counted; kept with the searcher)."""
+        if self._facet_codes is None:
+            numbers: dict[tuple, int] = {}
+            columns = (self.table[column] for _, column in FACET_COLUMNS)
+            rows = zip(*columns, strict=True)
+            codes = [numbers.setdefault(values, len(numbers)) for values in rows]
+            self._facet_codes = (codes, list(numbers))
+        return self._facet_codes
 
     def everything(self) -> set[int]:
         return set(range(self.count)) - self.deleted
@@ -95,7 +109,7 @@ def evaluate(plan: Plan, request, gatherer: Gatherer, corpus: Corpus, deadline: 
     if should_relax(plan, len(strict), request.relax):
         relaxed = allowed(None if plan.hard else set().union(*clause_docs)) - strict
     outcome.strict, outcome.relaxed = len(strict), len(relaxed)
-    outcome.facets = facets(corpus.table, strict | relaxed)
+    outcome.facets = facets(corpus.table, strict | relaxed, corpus)
     terms = [t for ts in clauses for t in ts] + [
         gatherer.phrase_term(n, "") for n in plan.hard if isinstance(n, Phrase)
     ]
@@ -204,12 +218,28 @@ def _closeness(terms: list[Term], docnum: int, corpus: Corpus) -> float:
     return bonus
 
 
-def facets(table: dict, docs: set[int]) -> dict[str, dict[str, int]]:
-    """Counts per organisation, kind and year over ``docs`` (multi-valued columns split)."""
+FACET_COLUMNS = (("organisation", "org_set"), ("kind", "kind"), ("year", "year_set"))
+
+
+def facets(table: dict, docs: set[int], corpus: Corpus | None = None) -> dict[str, dict[str, int]]:
+    """Counts per organisation, kind and year over ``docs`` (multi-valued columns split).
+
+    Many documents (a long question's relaxed matches: thousands) are counted by their
+    combination of the three columns (a few hundred in all), one pass instead of three."""
+    raw: list[Counter] = []
+    if corpus is not None and len(docs) >= MANY_DOCS:
+        code_of, combinations = corpus.facet_codes()
+        if len(docs) >= 2 * len(combinations):
+            raw = [Counter() for _ in FACET_COLUMNS]
+            for code, count in Counter(map(code_of.__getitem__, docs)).items():
+                for counts, value in zip(raw, combinations[code], strict=True):
+                    counts[value] += count
+    if not raw:
+        raw = [Counter(map(table[column].__getitem__, docs)) for _, column in FACET_COLUMNS]
     result = {}
-    for name, column in (("organisation", "org_set"), ("kind", "kind"), ("year", "year_set")):
+    for (name, _), values in zip(FACET_COLUMNS, raw, strict=True):
         counts: Counter = Counter()
-        for value, count in Counter(map(table[column].__getitem__, docs)).items():
+        for value, count in values.items():
             for key in _text(value).split():
                 counts[key] += count
         result[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
