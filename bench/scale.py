@@ -162,8 +162,22 @@ def header(args) -> str:
     return (
         f"{now}; {os.cpu_count()} cores ({model}), {memory} RAM; Python "
         f"{platform.python_version()}; PostgreSQL {postgres}; commit {commit}; "
-        f"load average {'/'.join(f'{x:.2f}' for x in os.getloadavg())}"
+        f"load average {'/'.join(f'{x:.2f}' for x in os.getloadavg())}; "
+        f"yardstick {yardstick():.2f} s CPU"
     )
+
+
+def yardstick() -> float:
+    """CPU seconds of a fixed loop (the best of three): a virtual machine's CPU second does less
+    work when its host is busy, which its load average does not show. Runs of this bench are
+    comparable only as far as their yardsticks agree."""
+    best = float("inf")
+    for _ in range(3):
+        started, total = time.process_time(), 0
+        for i in range(5_000_000):
+            total += i
+        best = min(best, time.process_time() - started)
+    return best
 
 
 @contextmanager
