@@ -86,18 +86,39 @@ def _lock_timeout() -> float:
     help="Only the document files git says changed since REV (a full build when that is"
     " not safe, e.g. organisations.yaml changed).",
 )
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Build, then stay running: build each change under documents/ as it is saved"
+    " (as PATHS would), until Ctrl+C or SIGTERM.",
+)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.pass_obj
 def build(
-    archive: Archive, reindex: bool, locked: bool, changed_since: str | None, paths: tuple
+    archive: Archive,
+    reindex: bool,
+    locked: bool,
+    changed_since: str | None,
+    watch: bool,
+    paths: tuple,
 ) -> None:
     """Record new and changed documents in the ledger, write the database, update the index.
 
     With PATHS (document files under documents/, e.g. those an edit or a pull changed), only
     those documents: each is built as a full build would build it, a path whose file is gone
     withdraws its document, and nothing else is looked at. A change to organisations.yaml
-    needs a full build."""
+    needs a full build.
+
+    With --watch, a full build first, then each batch of changed files is built as PATHS
+    would be (a full build when only that can settle it), one line per batch; problems are
+    reported and the watch goes on."""
     from .core import ArchiveError, NamedPathError
+
+    if watch:
+        if paths or changed_since or locked:
+            raise click.UsageError("--watch is not for PATHS, --changed-since or --locked")
+        _watch(archive, reindex)
+        return
 
     if (paths or changed_since) and (reindex or locked):
         raise click.UsageError("PATHS and --changed-since are not for --reindex or --locked")
@@ -123,6 +144,24 @@ def build(
     click.echo(f"Build: {report.summary()}.")
     if report.problems:
         sys.exit(1)
+
+
+def _watch(archive: Archive, reindex: bool) -> None:
+    from .core import ArchiveError
+    from .watch import watch
+
+    try:
+        status = watch(archive, click.echo, reindex=reindex, progress=sys.stderr.isatty())
+    except KeyboardInterrupt:
+        click.echo(
+            "Interrupted during a build: its transaction was rolled back; the next build"
+            " does what it did not.",
+            err=True,
+        )
+        sys.exit(130)
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from None
+    sys.exit(status)
 
 
 @main.command()
