@@ -13,19 +13,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from .build_settle import settled_ids
 from .ledger import DocumentLedger, state_entry, version_entry, write_document_ledgers
-from .ledger_cache import LedgerScan
 from .ledger_db import adopt, conflicts, database_only, load_stored, write_database
 from .ledger_plan import RUN_BUILD, Change, pending_problems, plan_changes
 from .models import Organisation, utcnow
 from .problems import Problem
 from .renderings import canonical_and_page, store_missing, store_new
 from .source import SourceTree
+
+if TYPE_CHECKING:
+    from .ledger_cache import LedgerScan
 
 ADVISORY_LOCK_KEY = 0x41524348  # "ARCH"
 
@@ -136,6 +138,8 @@ def run_build(
 def _settle(session, tree: SourceTree, scan: LedgerScan, report: BuildReport) -> set[str]:
     """The documents already in agreement (counted as unchanged, or live); read the other
     ledgers in full."""
+    from .build_settle import settled_ids  # a full build's, through the stat cache
+
     settled = settled_ids(session, tree, scan)
     for doc_id in sorted(set(scan.summaries) - settled):
         scan.read_in_full(doc_id)

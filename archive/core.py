@@ -24,10 +24,8 @@ from .build_named import (
     require_organisations_built,
     run_named_build,
 )
-from .build_settle import prefetch_fingerprints
 from .config import Config, load_config
 from .ledger import DocumentLedger, ledger_dir
-from .ledger_cache import remember_written, scan_ledgers
 from .ledger_plan import pending_problems, plan_changes
 from .ledger_read import read_ledger
 from .organisation_names import store_names
@@ -218,6 +216,10 @@ class Archive:
                 gc.unfreeze()
 
     def _build_with(self, cache, progress: bool, locked: bool, early_check: bool):
+        # A full build's own modules (``archive build PATH`` does without them).
+        from .build_settle import prefetch_fingerprints
+        from .ledger_cache import remember_written, scan_ledgers
+
         with self.transaction() as session:
             lock_database(session)
             # The database makes the rows' fingerprints while the files are read.

@@ -24,11 +24,27 @@ from archive import db
 from .conftest import PROJECT
 
 HEAVY = ["alembic", "flask", "edtf", "sqlalchemy", "whoosh", "markdown", "archive.core"]
+# Imported by the code that searches, not by a build, which opens a backend only to index.
+SEARCHING = {
+    "whoosh": [
+        "archive.search.snippets",
+        "archive.search.whoosh_rank",
+        "archive.search.whoosh_terms",
+    ],
+    "postgres": [
+        "archive.search.postgres_query",
+        "archive.search.postgres_rank",
+        "archive.search.postgres_snippets",
+    ],
+}
+# A full build's reading through the stat cache and settling, not ``archive build PATH``'s.
+FULL_BUILD = ["archive.build_settle", "archive.ledger_cache"]
+WATCHED = HEAVY + [m for modules in SEARCHING.values() for m in modules] + FULL_BUILD
 
 # Runs the console script's ``main`` (webapp.cli, as ``archive`` does) in this new process and
-# prints its exit code, its output and which of HEAVY it loaded.
+# prints its exit code, its output and which of WATCHED it loaded.
 RUN = (
-    f"HEAVY = {HEAVY!r}\n"
+    f"WATCHED = {WATCHED!r}\n"
     + """
 import contextlib, io, json, sys
 from webapp.cli import main
@@ -39,16 +55,18 @@ with contextlib.redirect_stdout(out):
         code = 0
     except SystemExit as exc:
         code = exc.code or 0
-loaded = [m for m in HEAVY if m in sys.modules]
+loaded = [m for m in WATCHED if m in sys.modules]
 print(json.dumps({"code": code, "output": out.getvalue(), "loaded": loaded}))
 """
 )
 
 
-def _command(*args: str, database_url: str = "") -> dict:
+def _command(*args: str, database_url: str = "", backend: str = "") -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVE_")}
     if database_url:
         env["ARCHIVE_DATABASE_URL"] = database_url
+    if backend:
+        env["ARCHIVE_SEARCH_BACKEND"] = backend
     env["PYTHONPATH"] = os.pathsep.join([str(PROJECT), env.get("PYTHONPATH", "")])
     done = subprocess.run(
         [sys.executable, "-c", RUN, *args],
@@ -110,6 +128,36 @@ def test_builds_load_alembic_only_when_the_database_is_behind(archive_root, data
     searched = _command("--root", root, "search", "zqstartupword", database_url=database_url)
     assert searched["code"] == 0
     assert path.stem in searched["output"]
+
+
+def test_a_named_build_loads_neither_searching_nor_a_full_builds_modules(
+    archive_root, database_url
+):
+    """``archive build PATH`` on each backend the database offers: the edit is built and found
+    by a search afterwards, which does load the searching modules the build went without."""
+    root = str(archive_root)
+    path = _plain_dated(archive_root)
+    backends = ["whoosh"] + (["postgres"] if database_url.startswith("postgresql") else [])
+    for backend in backends:
+        full = _command("--root", root, "build", database_url=database_url, backend=backend)
+        assert full["code"] == 0, full["output"]
+        assert not {m for modules in SEARCHING.values() for m in modules} & set(full["loaded"])
+        assert set(FULL_BUILD) <= set(full["loaded"])  # a full build still reads through them
+
+        word = f"zqlazy{backend}word"
+        path.write_text(path.read_text("utf-8") + f"\nOne more: {word}.\n", encoding="utf-8")
+        named = _command(
+            "--root", root, "build", str(path), database_url=database_url, backend=backend
+        )
+        assert named["code"] == 0
+        assert "Build: 0 added, 1 changed, 0 reinstated, 0 withdrawn" in named["output"]
+        unneeded = [m for modules in SEARCHING.values() for m in modules] + FULL_BUILD
+        assert not set(unneeded) & set(named["loaded"]), named["loaded"]
+
+        found = _command("--root", root, "search", word, database_url=database_url, backend=backend)
+        assert found["code"] == 0
+        assert path.stem in found["output"]
+        assert set(SEARCHING[backend]) <= set(found["loaded"])
 
 
 def test_a_database_behind_is_migrated_and_one_at_head_is_seen_without_alembic(

@@ -16,11 +16,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from ..organisation_names import document_names, organisation_names
-from . import postgres_index, postgres_rank
+from . import postgres_index
 from .plan import relaxed_notice, should_relax
 from .postgres_index import RANKED
-from .postgres_query import Compiler
-from .postgres_snippets import LONG_TEXT, long_headlines
 from .querylang import Word
 from .records import current_versions
 from .types import Hit, SearchError, SearchRequest, SearchResults, Snippet
@@ -166,6 +164,9 @@ class PostgresBackend:
         results = SearchResults(request, notices=list(request.parsed.notices))
         if plan.is_empty and not request.has_filters:
             return results
+        # Searching's own modules: ``archive build`` opens this backend only to index.
+        from .postgres_query import Compiler
+
         with self.archive.engine.begin() as connection:
             connection.execute(text(SETTINGS))
             sql = Compiler().compile(plan, request)
@@ -184,6 +185,8 @@ class PostgresBackend:
         return results
 
     def _run(self, connection, sql, request: SearchRequest, results: SearchResults) -> list:
+        from . import postgres_rank
+
         limit = request.page * request.per_page
         matcher = postgres_rank.Matcher(connection, sql, limit)
         if request.sort == "date" or not sql.terms:
@@ -243,6 +246,8 @@ class PostgresBackend:
         return dict(connection.execute(text(query), {**sql.params, "ids": ids}).all())
 
     def _headlines(self, connection, sql, ids: list[str], plan) -> dict[str, str]:
+        from .postgres_snippets import LONG_TEXT, long_headlines
+
         query = text(
             f"SELECT v.document_id, ts_headline('{RANKED}', v.canonical_text, "
             f"{sql.headline_query()}, :options) FROM documents d JOIN versions v "

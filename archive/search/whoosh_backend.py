@@ -10,24 +10,27 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from whoosh import scoring
 
 from ..models import Document
 from ..renderings import stored_word_indexes
-from . import ranking
 from .plan import relaxed_notice
 from .querylang import Word
 from .records import current_versions, index_differences, iter_records, live_stamps
-from .snippets import SnippetMaker
 from .types import TIME_LIMIT, Hit, SearchRequest, SearchResults
 from .whoosh_analysis import fold
 from .whoosh_index import IndexDirectory
 from .whoosh_postings import DocTable
-from .whoosh_rank import Corpus, Deadline, evaluate
 from .whoosh_stems import StemForms
-from .whoosh_terms import TEXT_FIELDS, Gatherer
+
+if TYPE_CHECKING:
+    from .whoosh_rank import Corpus
+
+# Searching's own modules (ranking, terms, snippets) are imported by the methods that search:
+# ``archive build`` opens this backend only to write the index (issue 13, item 3).
 
 RETRY_PAUSE = 0.05
 
@@ -148,6 +151,9 @@ class WhooshBackend:
         results = SearchResults(request, notices=list(request.parsed.notices))
         if plan.is_empty and not request.has_filters:
             return results
+        from .whoosh_rank import Deadline, evaluate
+        from .whoosh_terms import Gatherer
+
         gatherer = Gatherer(searcher, self._stems, results.notices, self._hot_postings(searcher))
         outcome = evaluate(plan, request, gatherer, self._corpus(searcher), Deadline(TIME_LIMIT))
         results.total = outcome.strict + outcome.relaxed
@@ -173,12 +179,18 @@ class WhooshBackend:
 
     def _corpus(self, searcher) -> Corpus:
         if self._corpus_of is not searcher:
+            from . import ranking
+            from .whoosh_rank import Corpus
+            from .whoosh_terms import TEXT_FIELDS
+
             table = self._table.load(searcher, TEXT_FIELDS)
             self._corpus_cache = Corpus(table, ranking.PARAMS)
             self._corpus_of = searcher
         return self._corpus_cache
 
     def _attach(self, results: SearchResults, request: SearchRequest) -> None:
+        from .snippets import SnippetMaker
+
         maker = SnippetMaker(request.plan.scored_words())
         with self.archive.session() as session:
             loaded = current_versions(session, [h.document_id for h in results.hits])
@@ -194,6 +206,8 @@ class WhooshBackend:
 
     def _suggest(self, reader, text: str, parsed) -> str | None:
         """Replace each unknown word by the most frequent known word within two edits."""
+        from .whoosh_terms import TEXT_FIELDS
+
         changed, suggestion = False, text
         for node in parsed.positive_words():
             if not isinstance(node, Word) or node.prefix:
@@ -211,6 +225,8 @@ class WhooshBackend:
 def _closest(reader, word: str) -> str | None:
     # Words sharing the first two letters only: the automaton then walks a small part of the
     # vocabulary (a full walk costs ~50 ms a field at 20,000 documents).
+    from .whoosh_terms import TEXT_FIELDS
+
     prefix = 2 if len(word) > 4 else 1
     candidates: set = set()
     for fieldname in TEXT_FIELDS:
