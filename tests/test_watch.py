@@ -235,3 +235,16 @@ def test_full_builds_when_needed_no_lock_while_waiting_and_ctrl_c(archive_root, 
         assert not other.build(timeout=0).problems  # the lock is free
     finally:
         other.close()
+
+
+def test_the_watch_unit_runs_the_watcher_with_the_shared_settings():
+    """deploy/systemd/archive-watch.service runs `archive build --watch` with archive.env,
+    is stopped by SIGTERM (exit 0) and is started again after a failure."""
+    unit = (PROJECT / "deploy" / "systemd" / "archive-watch.service").read_text(encoding="utf-8")
+    settings = dict(
+        line.split("=", 1) for line in unit.splitlines() if "=" in line and line[0].isalpha()
+    )
+    assert settings["ExecStart"].endswith("/archive build --watch")
+    assert settings["EnvironmentFile"] == "/etc/archive/archive.env"
+    assert settings["KillSignal"] == "SIGTERM"
+    assert settings["Restart"] == "on-failure"
