@@ -6,6 +6,8 @@ it appends words to documents):
     cp -a /tmp/final/w20k/root /tmp/mine/root
     python bench/watch.py --root /tmp/mine/root [--database-url URL] [--edits 20]
 
+(with ``ARCHIVE_SEARCH_BACKEND=postgres`` for PostgreSQL's search, as the deployment sets it).
+
 It starts ``archive build --watch`` on the root and waits for its "Watching" line (after its
 first, full build). Then, one at a time, it appends a new word to a document (a fixed sample,
 spread over the corpus) and times, from the moment the file is closed until a search in this
@@ -60,7 +62,7 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=20)
     args = parser.parse_args()
     root = args.root.resolve()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ARCHIVE_")}
+    env = {k: v for k, v in os.environ.items() if k not in ("ARCHIVE_ROOT", "ARCHIVE_DATABASE_URL")}
     env.update(ARCHIVE_ROOT=str(root), PYTHONUNBUFFERED="1")
     if args.database_url:
         env["ARCHIVE_DATABASE_URL"] = args.database_url
