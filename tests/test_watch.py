@@ -219,6 +219,22 @@ def test_full_builds_when_needed_no_lock_while_waiting_and_ctrl_c(archive_root, 
         os.utime(documents / "ledger" / f"{EDITED}.jsonl")
         watching.wait_for(f"full build (documents/ledger/{EDITED}.jsonl changed without")
 
+        # A folder moved in, or away, reports only itself: a full build, saying why.
+        incoming = tmp_path / "incoming" / "moved"
+        incoming.mkdir(parents=True)
+        text = (documents / f"{EDITED}.md").read_text(encoding="utf-8")
+        (incoming / "watch-moved-in.md").write_text(
+            text.replace(f"id: {EDITED}", "id: watch-moved-in", 1) + "\nwatchqvzmoved\n",
+            encoding="utf-8",
+        )
+        incoming.rename(documents / "moved")
+        line = watching.wait_for("full build (a folder appeared (documents/moved)): Build: 1 added")
+        assert _eventually(lambda: _found(archive_root, url, "watchqvzmoved"), "moved in")
+        (documents / "moved").rename(incoming)
+        line = watching.wait_for("full build (a folder went away (documents/moved)): Build:")
+        assert "1 withdrawn" in line
+        assert _withdrawn(archive_root, url, "watch-moved-in")
+
         # After those, one edit is again built on its own.
         _append(documents / f"{EDITED}.md", "Added words: watchqvzafter.")
         watching.wait_for(f"documents/{EDITED}.md: Build: 0 added, 1 changed")
