@@ -16,15 +16,18 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
 
-from archive.core import Archive
-from archive.search import SearchRequest
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from procs import children_cpu  # noqa: E402
+
+from archive.core import Archive  # noqa: E402
+from archive.search import SearchRequest  # noqa: E402
 
 
 def _word() -> str:
@@ -42,11 +45,6 @@ def _found(archive: Archive, word: str) -> bool:
     return bool(archive.search.search(SearchRequest(q=word)).hits)
 
 
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def in_process(archive: Archive, path: Path) -> tuple[float, float, float, str]:
     word = _edit(path)
     wall, cpu = time.perf_counter(), time.process_time()
@@ -58,10 +56,10 @@ def in_process(archive: Archive, path: Path) -> tuple[float, float, float, str]:
 
 def whole_command(archive: Archive, root: Path, path: Path, env: dict) -> tuple[float, float]:
     word = _edit(path)
-    wall, cpu = time.perf_counter(), _children_cpu()
+    wall, cpu = time.perf_counter(), children_cpu()
     command = [sys.executable, "-m", "archive.cli", "--root", str(root), "build", str(path)]
     subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL)
-    cpu = _children_cpu() - cpu
+    cpu = children_cpu() - cpu
     assert _found(archive, word), "the edit is not searchable"
     return time.perf_counter() - wall, cpu
 

@@ -80,7 +80,7 @@ def page_paths(client, archive: Archive, n: int, rng: random.Random) -> dict[str
 def worker_memory(args, paths: list[str]) -> None:
     """RSS of each gunicorn worker (``archive serve``'s plan, 2 workers, no build first) after
     serving ``paths`` twice, as ``bench/scale.py`` measures it after its build."""
-    from scale import _children, _rss_mib
+    from procs import children, rss_mib
     from search_http import _free_port, wait_for
 
     port = _free_port()
@@ -107,8 +107,8 @@ def worker_memory(args, paths: list[str]) -> None:
         seconds = time.perf_counter() - started
         print(f"{2 * len(paths)} requests in {seconds:.0f} s, {failed} failed; "
               f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
-        workers = _children(server.pid)
-        print("worker RSS (MiB):", ", ".join(f"{_rss_mib(pid):.0f}" for pid in workers))
+        workers = children(server.pid)
+        print("worker RSS (MiB):", ", ".join(f"{rss_mib(pid):.0f}" for pid in workers))
     finally:
         server.terminate()
         server.wait(timeout=60)

@@ -45,7 +45,6 @@ import json
 import os
 import platform
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -58,6 +57,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(1, str(PROJECT))
 
+from procs import children, children_cpu, rss_mib  # noqa: E402
 from search import corpus, cpu_seconds, load_corpus  # noqa: E402
 from search_http import _free_port, wait_for  # noqa: E402
 
@@ -220,7 +220,7 @@ def said(label: str, wall: float, cpu: float, note: str = "") -> None:
 def command(env: dict, *arguments: str) -> tuple[float, float, str]:
     """Run ``archive ARGUMENTS`` (the console script's module) as a new process: its wall time,
     its own CPU seconds (``RUSAGE_CHILDREN``), and its output."""
-    wall, cpu = time.perf_counter(), _children_cpu()
+    wall, cpu = time.perf_counter(), children_cpu()
     done = subprocess.run(
         [sys.executable, "-m", "webapp.cli", *arguments],
         env=env,
@@ -228,12 +228,7 @@ def command(env: dict, *arguments: str) -> tuple[float, float, str]:
         text=True,
         check=True,
     )
-    return time.perf_counter() - wall, _children_cpu() - cpu, done.stdout + done.stderr
-
-
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+    return time.perf_counter() - wall, children_cpu() - cpu, done.stdout + done.stderr
 
 
 def builds(archive: Archive, root: Path, env: dict, fresh: bool, figures: Figures, args) -> None:
@@ -460,30 +455,10 @@ def worker_memory(root: Path, env: dict, workers: int, docs, queries) -> list[fl
                 finally:
                     connection.close()
         print(f"  {2 * len(paths)} requests, {failed} failed", flush=True)
-        return [_rss_mib(pid) for pid in _children(server.pid)]
+        return [rss_mib(pid) for pid in children(server.pid)]
     finally:
         server.terminate()
         server.wait(timeout=60)
-
-
-def _children(parent: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == parent:
-                found.append(int(entry.name))
-    return found
-
-
-def _rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 # The parts ---------------------------------------------------------------------------------
