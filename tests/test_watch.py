@@ -140,6 +140,13 @@ def _started(archive_root: Path, database_url: str) -> Watching:
     return watching
 
 
+def _stopped_cleanly(watching, code: int) -> None:
+    """Exit 0, "Stopped." last, and no traceback anywhere in what the watcher said."""
+    assert code == 0, watching.said()
+    assert watching.output[-1] == "Stopped."
+    assert "Traceback" not in watching.said()
+
+
 def test_edits_new_files_deletions_and_bad_documents_while_watching(archive_root, database_url):
     documents = archive_root / "documents"
     watching = _started(archive_root, database_url)
@@ -184,9 +191,7 @@ def test_edits_new_files_deletions_and_bad_documents_while_watching(archive_root
         code = watching.stop(signal.SIGTERM)
     finally:
         watching.kill()
-    assert code == 0, watching.said()
-    assert watching.output[-1] == "Stopped."
-    assert "Traceback" not in watching.said()
+    _stopped_cleanly(watching, code)
     # The ledger files the watcher wrote itself are not taken for edits (no full build
     # after the first), and nothing it archived is lost: a full build finds nothing to do.
     assert sum("full build" in line for line in watching.output) == 1, watching.said()
@@ -243,9 +248,7 @@ def test_full_builds_when_needed_no_lock_while_waiting_and_ctrl_c(archive_root, 
         code = watching.stop(signal.SIGINT)
     finally:
         watching.kill()
-    assert code == 0, watching.said()
-    assert watching.output[-1] == "Stopped."
-    assert "Traceback" not in watching.said()
+    _stopped_cleanly(watching, code)
     other = Archive.open(archive_root, database_url=url)
     try:
         assert not other.build(timeout=0).problems  # the lock is free
