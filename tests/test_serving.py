@@ -55,19 +55,35 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _start(root: Path, *options: str) -> tuple[subprocess.Popen, int]:
-    """Start the server in its own process group (as a shell runs a foreground command)."""
+# Sets SIGINT's disposition, then runs the command: what the server starts with never depends
+# on how pytest was started (a shell starts a script's ``cmd &`` with SIGINT ignored, and the
+# ignoring is inherited, by pytest and by the server it starts).
+WITH_SIGINT = (
+    "import os, signal, sys;"
+    "signal.signal(signal.SIGINT, getattr(signal, sys.argv[1]));"
+    "os.execv(sys.argv[2], sys.argv[2:])"
+)
+
+
+def _start(root: Path, *options: str, sigint: str = "SIG_DFL") -> tuple[subprocess.Popen, int]:
+    """Start the server in its own process group (as a shell runs a foreground command), with
+    SIGINT at its default (``SIG_DFL``: a terminal's foreground command) or ignored (``SIG_IGN``).
+
+    Its output goes to ``serve.log`` beside the root, with faulthandler on, so a server that
+    does not stop can be made to show every thread's stack (``_assert_everything_stops``)."""
     port = _free_port()
-    env = {**os.environ, "ARCHIVE_ROOT": str(root)}
+    env = {**os.environ, "ARCHIVE_ROOT": str(root), "PYTHONFAULTHANDLER": "1"}
     env.pop("ARCHIVE_DATABASE_URL", None)
-    process = subprocess.Popen(
-        serve_command(port, *options),
-        cwd=PROJECT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    with open(_log(root), "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-c", WITH_SIGINT, sigint, *serve_command(port, *options)],
+            cwd=PROJECT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    process.log = _log(root)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -158,19 +174,43 @@ def _serving_processes(port: int, workers: list[int]) -> set[int]:
     return owners
 
 
+def _log(root: Path) -> Path:
+    return root.parent / "serve.log"
+
+
+def _output(process: subprocess.Popen) -> str:
+    return process.log.read_text(errors="replace")
+
+
+def _stacks(process: subprocess.Popen) -> str:
+    """SIGABRT to the group: faulthandler prints each stuck process's threads' stacks."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGABRT)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=10)
+    return _output(process)
+
+
 def _kill_group(process: subprocess.Popen) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
     process.wait()
 
 
-def _assert_everything_stops(process: subprocess.Popen, ctrl_c: bool) -> None:
+def _assert_everything_stops(
+    process: subprocess.Popen, ctrl_c: bool, signum: int = signal.SIGINT
+) -> None:
     """Ctrl+C in a terminal signals the whole foreground group; ``kill -INT`` only the parent."""
     if ctrl_c:
-        os.killpg(process.pid, signal.SIGINT)
+        os.killpg(process.pid, signum)
     else:
-        process.send_signal(signal.SIGINT)
-    assert process.wait(timeout=20) == 0  # gunicorn kills stuck workers at 30 s
+        process.send_signal(signum)
+    try:
+        status = process.wait(timeout=20)  # gunicorn kills stuck workers at 30 s
+    except subprocess.TimeoutExpired:
+        name = signal.Signals(signum).name
+        raise AssertionError(f"still running 20 s after {name}:\n{_stacks(process)}") from None
+    assert status == 0, _output(process)
     deadline = time.monotonic() + 10
     while _group(process.pid) and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -195,14 +235,22 @@ def test_serve_runs_a_worker_per_core_and_sigint_stops_them_all(archive_root, ct
 
 
 @on_linux
-def test_serve_with_no_worker_processes_serves_with_waitress(archive_root):
-    process, port = _start(archive_root, "--workers", "0", "--threads", "2")
+@pytest.mark.parametrize(
+    ("sigint", "signum"),
+    [("SIG_DFL", signal.SIGINT), ("SIG_IGN", signal.SIGINT), ("SIG_DFL", signal.SIGTERM)],
+    ids=["ctrl-c", "ctrl-c-started-with-sigint-ignored", "sigterm"],
+)
+def test_serve_with_no_worker_processes_serves_with_waitress(archive_root, sigint, signum):
+    """Started with SIGINT ignored (``archive serve &`` in a script), Ctrl+C and ``kill -INT``
+    still stop it: it once stopped only on KeyboardInterrupt, and kept serving. SIGTERM (what
+    systemd and ``kill`` send) stops it the same way, exit status 0."""
+    process, port = _start(archive_root, "--workers", "0", "--threads", "2", sigint=sigint)
     try:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         assert _get(port, "/documents", connection) == 200
         assert _children(process.pid) == []
         assert _socket_owners(port, [process.pid]) == {process.pid}
         connection.close()
-        _assert_everything_stops(process, ctrl_c=True)
+        _assert_everything_stops(process, ctrl_c=True, signum=signum)
     finally:
         _kill_group(process)

@@ -99,15 +99,60 @@ def serve(
 def run(archive: Archive, host: str, port: int, chosen: Plan) -> None:
     """Serve with exactly ``chosen`` (the benchmark's way in, too)."""
     if chosen.server == "waitress":
-        import waitress
-
         from . import create_app
 
-        waitress.serve(create_app(archive=archive), host=host, port=port, threads=chosen.threads)
+        _waitress(create_app(archive=archive), host, port, chosen.threads)
         return
     config = archive.config
     archive.close()  # nothing opened here may be inherited by the workers
     _gunicorn_application(config, bind(host, port), chosen).run()
+
+
+def _waitress(app, host: str, port: int, threads: int) -> None:
+    """waitress's ``serve``, stopped by SIGINT or SIGTERM through handlers of our own.
+
+    ``waitress.serve`` stops on KeyboardInterrupt, which needs Python's default SIGINT handler,
+    and a process started with SIGINT ignored keeps it ignored (a shell starts a script's
+    ``cmd &`` so): such a server never stopped on Ctrl+C or ``kill -INT``, and SIGTERM killed
+    it outright. Here both signals only mark the server as stopping and wake its loop, so no
+    exception lands in whatever the main thread was doing (holding one of waitress's locks,
+    say). The loop ends, the threads finish the requests in hand (waitress waits up to 5 s)
+    and the command returns, exit status 0, as on gunicorn's path (whose arbiter sets its own
+    handlers too). waitress ≥ 3, < 4 (pyproject.toml): ``create_server`` and its loop are the
+    pieces its ``serve`` is made of.
+    """
+    import logging
+    import signal
+
+    from waitress import wasyncore
+    from waitress.server import MultiSocketServer, create_server
+
+    logging.basicConfig()  # as waitress.serve: its "Serving on" line and its warnings
+    server = create_server(app, host=host, port=port, threads=threads)
+    server.print_listen("Serving on http://{}:{}")
+    # one listening socket, or several (a name with IPv4 and IPv6 addresses) in one map
+    sockets = server.map if isinstance(server, MultiSocketServer) else server._map
+    wake = next(each.pull_trigger for each in sockets.values() if hasattr(each, "pull_trigger"))
+    stopping: list[int] = []
+
+    def stop(signum, _frame) -> None:
+        stopping.append(signum)
+        wake()  # a byte down waitress's own pipe: the loop wakes now, not at its 1 s timeout
+
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        while not stopping:
+            wasyncore.loop(
+                timeout=server.adj.asyncore_loop_timeout,
+                map=sockets,
+                use_poll=server.adj.asyncore_use_poll,
+                count=1,
+            )
+    finally:
+        for signum, handler in previous.items():  # a second Ctrl+C may cut the wait below short
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+        server.task_dispatcher.shutdown()  # the requests in hand, then the threads end
+        wasyncore.close_all(sockets)
 
 
 def url(host: str, port: int) -> str:
