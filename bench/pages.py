@@ -19,7 +19,6 @@ searches), and prints each worker's resident memory.
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
 import random
 import resource
@@ -81,7 +80,7 @@ def worker_memory(args, paths: list[str]) -> None:
     """RSS of each gunicorn worker (``archive serve``'s plan, 2 workers, no build first) after
     serving ``paths`` twice, as ``bench/scale.py`` measures it after its build."""
     from procs import children, rss_mib
-    from search_http import _free_port, wait_for
+    from search_http import _free_port, failures, wait_for
 
     port = _free_port()
     code = (
@@ -94,16 +93,8 @@ def worker_memory(args, paths: list[str]) -> None:
     server = subprocess.Popen([sys.executable, "-c", code], env=env, **quiet)
     try:
         wait_for(port, server, "/")
-        started, failed = time.perf_counter(), 0
-        for path in paths * 2:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-            try:
-                connection.request("GET", path)
-                failed += connection.getresponse().status >= 500
-            except OSError:
-                failed += 1
-            finally:
-                connection.close()
+        started = time.perf_counter()
+        failed = failures(port, paths * 2)
         seconds = time.perf_counter() - started
         print(f"{2 * len(paths)} requests in {seconds:.0f} s, {failed} failed; "
               f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip

@@ -59,7 +59,7 @@ sys.path.insert(1, str(PROJECT))
 
 from procs import children, children_cpu, rss_mib  # noqa: E402
 from search import corpus, cpu_seconds, load_corpus  # noqa: E402
-from search_http import _free_port, wait_for  # noqa: E402
+from search_http import _free_port, failures, wait_for  # noqa: E402
 
 from archive.core import Archive  # noqa: E402
 
@@ -436,24 +436,13 @@ def worker_memory(root: Path, env: dict, workers: int, docs, queries) -> list[fl
     server = subprocess.Popen(command, env=env, **quiet)
     try:
         wait_for(port, server, "/")
-        import http.client
         from urllib.parse import quote
 
         paths = ["/", "/documents", "/timeline", "/documents?page=3", "/timeline?page=3"]
         paths += ["/organisations"] + [f"/organisations/{k}" for k in sorted({d.org for d in docs})]
         paths += [f"/documents/{d.id}" for d in docs[:50]]
         paths += [f"/search?q={quote(q['q'])}" for q in queries[:100]]
-        failed = 0
-        for _ in range(2):  # every worker should see some of each
-            for path in paths:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-                try:
-                    connection.request("GET", path)
-                    failed += connection.getresponse().status >= 500
-                except OSError:
-                    failed += 1
-                finally:
-                    connection.close()
+        failed = failures(port, paths * 2)  # every worker should see some of each
         print(f"  {2 * len(paths)} requests, {failed} failed", flush=True)
         return [rss_mib(pid) for pid in children(server.pid)]
     finally:

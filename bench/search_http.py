@@ -138,6 +138,17 @@ def _get(port: int, path: str, timeout: float = 30) -> int:
         connection.close()
 
 
+def failures(port: int, paths: list[str], timeout: float = 300) -> int:
+    """How many of ``paths``, each a GET on a new connection, fail: a 5xx or no answer."""
+    failed = 0
+    for path in paths:
+        try:
+            failed += _get(port, path, timeout) >= 500
+        except OSError:
+            failed += 1
+    return failed
+
+
 def wait_for(port: int, process: subprocess.Popen, path: str, seconds: float = 3600) -> None:
     """Until ``path`` answers 200 (``archive serve`` builds first: minutes at 20,000)."""
     deadline = time.monotonic() + seconds
