@@ -162,8 +162,6 @@ def watch(
     """Build, then build each batch of changes until stopped; returns the exit status (0)."""
     from watchfiles import watch as watch_changes
 
-    from .core import ArchiveError
-
     archive._require_source()
     watcher = Watcher(archive.config.root, archive.config.documents_dir)
     err = lambda message: echo(message, err=True)  # noqa: E731
@@ -182,19 +180,21 @@ def watch(
         # build is seen afterwards, not lost.
         next(changes, None)
         first = Batch(full="the first build" if not reindex else "the first build, --reindex")
-        _run(archive, watcher, stop, first, echo, reindex, progress, ArchiveError)
+        _run(archive, watcher, stop, first, echo, reindex, progress)
         if not stop.event.is_set():
             echo(f"Watching {archive.config.documents_dir} for changes (Ctrl+C or SIGTERM stops).")
         for found in changes:
             batch = watcher.batch(found) if found else Batch()
             if batch and not stop.event.is_set():
-                _run(archive, watcher, stop, batch, echo, False, False, ArchiveError)
+                _run(archive, watcher, stop, batch, echo, False, False)
     echo("Stopped.")
     return 0
 
 
-def _run(archive, watcher, stop, batch, echo, reindex, progress, ArchiveError) -> bool:
+def _run(archive, watcher, stop, batch, echo, reindex, progress) -> bool:
     """Build one batch, reporting as ``archive build`` does; False when it did not happen."""
+    from .core import ArchiveError
+
     started = time.perf_counter()
     described = _described(batch)
     stop.building = True
