@@ -40,11 +40,45 @@ def test_every_setting_the_examples_give_is_one_the_archive_reads():
     assert {"db", "web", "build", "proxy"} <= set(compose["services"])
     named = set(compose["x-archive-env"]) | set(_environment_file())
     named |= {"ARCHIVE_ROOT"}  # read by load_config too, and named in the units
+    named -= {"FORWARDED_ALLOW_IPS"}  # gunicorn's own (the next test)
     assert named <= SETTINGS | {"ARCHIVE_ROOT"}, named - SETTINGS
     assert compose["x-archive-env"]["ARCHIVE_SEARCH_BACKEND"] == "postgres"
     assert _environment_file()["ARCHIVE_SEARCH_BACKEND"] == "postgres"
     assert "ARCHIVE_READ_DATABASE_URL" in SETTINGS
     assert _unit_setting("archive-build.service", "ExecStart").endswith("archive build")
+
+
+def test_gunicorn_reads_the_proxy_address_from_the_environment_file():
+    """archive.env's FORWARDED_ALLOW_IPS is gunicorn's: the addresses whose X-Forwarded-Proto
+    it trusts (the unit's command names none, so the file's applies). gunicorn reads it when
+    it starts, so a new process checks it."""
+    assert "--forwarded-allow-ips" not in _unit_setting("archive-web.service", "ExecStart")
+    env = {**os.environ, "FORWARDED_ALLOW_IPS": _environment_file()["FORWARDED_ALLOW_IPS"]}
+    read = "from gunicorn.config import Config; print(Config().forwarded_allow_ips)"
+    answer = subprocess.run([sys.executable, "-c", read], env=env, capture_output=True, text=True)
+    assert answer.stdout.strip() == "['10.0.0.10']", answer.stderr
+
+
+def test_the_proxies_reach_the_web_servers_where_they_listen():
+    """nginx's upstreams are other machines, so the web unit listens beyond loopback, on their
+    port; Caddy asks Docker's DNS for every replica of compose's ``web`` on the image's port,
+    and sends no active health check (its Host header would be the replica's address, which
+    the archive refuses unless ARCHIVE_TRUSTED_HOSTS names it)."""
+    bind = shlex.split(_unit_setting("archive-web.service", "ExecStart"))
+    host, port = bind[bind.index("--bind") + 1].rsplit(":", 1)
+    nginx = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
+    upstreams = re.findall(r"^\s*server\s+([\d.]+):(\d+)", nginx, re.MULTILINE)
+    assert len(upstreams) >= 2 and {p for _, p in upstreams} == {port}
+    assert not any(address.startswith("127.") for address, _ in upstreams)
+    assert host == "0.0.0.0"
+    assert re.search(r"^\s*listen 443 ssl http2;", nginx, re.MULTILINE)  # nginx 1.22 and on
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text(encoding="utf-8"))
+    docker = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
+    caddy = (DEPLOY / "Caddyfile").read_text(encoding="utf-8")
+    caddy = "\n".join(line.split("#")[0] for line in caddy.splitlines())
+    image_port = re.search(r'"--bind", "0\.0\.0\.0:(\d+)"', docker).group(1)
+    assert re.search(rf"^\s*dynamic a web {image_port}\b", caddy, re.MULTILINE)
+    assert "web" in compose["services"] and "health_uri" not in caddy
 
 
 def _get(port: int, path: str) -> tuple[int, bytes]:
