@@ -80,6 +80,47 @@ def test_pruned_candidates_give_what_scoring_every_match_gives(pg_archive, monke
     assert True in checks and False in checks
 
 
+@pytest.mark.postgres
+def test_candidates_of_a_question_relaxed_to_any_word_need_not_be_looked_up_in_the_matches(
+    pg_archive, monkeypatch
+):
+    # Relaxed to any of its words, with nothing else to hold, every document holding a word is
+    # a match: the candidates are taken without joining the matches. Beside a phrase, filter,
+    # exclusion or a phrase in an OR, they are not; the results must not differ either way.
+    monkeypatch.setattr(ranking, "PARAMS", dataclasses.replace(ranking.PARAMS, candidates=3))
+    monkeypatch.setattr(postgres_rank, "ESSENTIAL", 0.01)  # prune whenever possible
+    taken: list[bool] = []
+    held: list[bool] = []  # whether each shortcut's pruned candidates held (no fallback)
+    within, match = postgres_rank.Matcher.within, postgres_rank.Matcher.match
+
+    def spy_within(self, relaxed):
+        taken.append(within(self, relaxed))
+        return taken[-1]
+
+    def spy_match(self, where, candidates=True, relaxed=False):
+        yield from match(self, where, candidates, relaxed)
+        if candidates and relaxed and self.within(relaxed):
+            held.extend(self.pruned[-1:])
+
+    monkeypatch.setattr(postgres_rank.Matcher, "within", spy_within)
+    monkeypatch.setattr(postgres_rank.Matcher, "match", spy_match)
+    others = [
+        "what did the inquiry say about grooming -police",
+        'why was the "home office" report about grooming late',
+        'what was grooming OR "the inquiry" about in lancashire',
+        "kind:report what did the police say about grooming",
+    ]
+    for q in QUESTIONS + others:
+        monkeypatch.setattr(postgres_rank, "WITHIN", True)
+        start = len(taken)
+        shortcut = _results(pg_archive, q)
+        took = any(taken[start:])
+        assert not (took and q in others), q
+        monkeypatch.setattr(postgres_rank, "WITHIN", False)
+        assert _results(pg_archive, q) == shortcut, q
+    assert True in held  # candidates taken by the shortcut were the results' (no fallback)
+
+
 def _expected_facets(archive, ids: set[str]) -> dict[str, dict[str, int]]:
     counts: dict[str, Counter] = {"organisation": Counter(), "kind": Counter(), "year": Counter()}
     with archive.session() as session:

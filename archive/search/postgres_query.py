@@ -46,6 +46,7 @@ class SqlQuery:
     params: dict = field(default_factory=dict)
     terms: list[RankTerm] = field(default_factory=list)
     positive_hard: bool = False
+    soft_words_only: bool = True  # every soft clause is words or prefixes (no phrase)
 
     def bind(self, value) -> str:
         name = f"p{len(self.params)}"
@@ -74,6 +75,7 @@ class Compiler:
 
     def compile(self, plan: Plan, request: SearchRequest) -> SqlQuery:
         for soft in plan.soft:
+            self.sql.soft_words_only &= all(isinstance(n, Word) for n in soft.nodes)
             self._needed = "strict" if len(soft.nodes) == 1 else ""
             self.sql.soft.append(" OR ".join(f"({self.node(n, soft.label)})" for n in soft.nodes))
         for node in plan.hard:
