@@ -63,10 +63,12 @@ class Archive:
         url = self.config.read_database_url
         if not url or url == self.config.database_url:
             return self
-        if "reader" not in self.__dict__:
+        # Kept as ``_reader``: under the method's own name it would hide the method, and a
+        # second ``reader()`` (a second app on this archive) would call an Archive.
+        if "_reader" not in self.__dict__:
             config = replace(self.config, database_url=url, read_database_url="")
-            self.__dict__["reader"] = Archive(config, primary=False)
-        return self.__dict__["reader"]
+            self._reader = Archive(config, primary=False)
+        return self._reader
 
     def _require_primary(self, what: str) -> None:
         if not self.primary:
@@ -282,8 +284,8 @@ class Archive:
         return open_backend(self)
 
     def close(self) -> None:
-        if "reader" in self.__dict__:
-            self.__dict__.pop("reader").close()
+        if "_reader" in self.__dict__:
+            self.__dict__.pop("_reader").close()
         if "search" in self.__dict__:
             self.search.close()
         if "write_sessions" in self.__dict__ and self.write_sessions is not self.sessions:

@@ -5,7 +5,7 @@ marker written to the replica alone shows which one a page read."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from archive.config import load_config
 from archive.core import Archive, ArchiveError
@@ -62,6 +62,32 @@ def test_pages_and_search_read_the_replica(primary_and_replica):
         assert session.get(Document, doc_id).title != MARKER
 
 
+def test_search_reads_the_replicas_index(primary_and_replica, database_url, make_archive):
+    """On PostgreSQL the search index is in the database: a document dropped from the
+    replica's index alone is not found by the app, and still is on the primary. (Whoosh's
+    index is files under the archive root, one index whatever the database.)"""
+    if not database_url.startswith("postgresql"):
+        pytest.skip(
+            "Whoosh's index is files under the root, read the same with or without a replica"
+        )
+    archive, doc_id = primary_and_replica
+    primary = create_app({"TESTING": True}, archive=make_archive(archive.config.root, database_url))
+    app = create_app({"TESTING": True}, archive=archive)
+    title = primary.test_client().get(f"/api/v1/documents/{doc_id}").get_json()["title"]
+    query = {"q": f'"{title}"'}
+
+    def found(application) -> list[str]:
+        hits = application.test_client().get("/api/v1/search", query_string=query).get_json()
+        return [hit["document"]["id"] for hit in hits["results"]]
+
+    assert doc_id in found(app) and found(app) == found(primary)
+    with archive.reader().engine.begin() as connection:
+        drop = text("DELETE FROM search.entries WHERE document_id = :id")
+        connection.execute(drop, {"id": doc_id})
+    assert doc_id not in found(app)
+    assert doc_id in found(primary)
+
+
 def test_builds_write_the_primary_only(primary_and_replica, archive_root):
     archive, doc_id = primary_and_replica
     path = next(
@@ -80,6 +106,19 @@ def test_builds_write_the_primary_only(primary_and_replica, archive_root):
     assert numbers(archive)[-1] == numbers(reader)[-1] + 1
     with pytest.raises(ArchiveError, match="read replica"):
         reader.build()
+
+
+def test_two_apps_on_one_archive_read_the_same_replica(primary_and_replica):
+    """``reader()`` answers the same archive every time (the second call raised TypeError:
+    the reader was kept under the method's own name)."""
+    archive, doc_id = primary_and_replica
+    reader = archive.reader()
+    assert archive.reader() is reader and not reader.primary
+    for _ in range(2):
+        app = create_app({"TESTING": True}, archive=archive)
+        assert app.extensions["archive"] is reader
+        listed = app.test_client().get("/api/v1/documents").get_json()["documents"]
+        assert {d["id"]: d["title"] for d in listed}[doc_id] == MARKER
 
 
 def test_without_a_read_url_pages_read_the_primary(sqlite_archive):
