@@ -1,6 +1,7 @@
 """The stat cache trusts a file only while its whole stat is as cached: an edit that keeps
 size and mtime (``touch -r``, a tool that restores times) still moves the file's ctime, and
-the normal build, not only ``archive check``, must then read it again.
+the normal build, not only ``archive check``, must then read it again. And touched files the
+cache cannot answer for (a fresh clone: new times, no cache) write no version.
 
 ``tests/test_stat_cache.py`` edits a file just after the build that cached it, when its entry
 is still racy (hashed again whatever its stat); here the entry is made as a later build finds
@@ -15,7 +16,13 @@ import time
 from archive.models import Document
 from archive.stat_cache import open_stat_cache
 
-from .test_stat_cache import DOC, _doc, _edit_keeping_size_and_mtime, built  # noqa: F401
+from .test_stat_cache import (  # noqa: F401
+    DOC,
+    _doc,
+    _edit_keeping_size_and_mtime,
+    _ledger_lines,
+    built,
+)
 
 
 def _settle(archive, key: str) -> list:
@@ -43,3 +50,19 @@ def test_a_normal_build_finds_an_edit_that_keeps_size_and_mtime(built):  # noqa:
     assert built.build().changed == [DOC]
     with built.session() as session:
         assert session.get(Document, DOC).current_version == 2
+
+
+def test_touched_files_without_a_cache_write_no_version(built):  # noqa: F811
+    """Every document touched and the cache gone: each file is read and parsed again, and
+    still no version is written (the ledger's hashes, not the stat, decide)."""
+    ledger = built.config.documents_dir / "ledger"
+    before = {path.name: path.read_bytes() for path in ledger.iterdir()}
+    lines = _ledger_lines(built)
+    for path in built.config.documents_dir.glob("*.md"):
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    (built.config.instance_dir / "stat-cache.pickle").unlink()
+    report = built.build()
+    assert not (report.changed or report.added or report.reinstated or report.withdrawn)
+    assert DOC in report.unchanged and _ledger_lines(built) == lines
+    assert {path.name: path.read_bytes() for path in ledger.iterdir()} == before
