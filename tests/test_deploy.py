@@ -91,13 +91,18 @@ def _get(port: int, path: str) -> tuple[int, bytes]:
         connection.close()
 
 
-def _start_web_unit(env: dict, cwd: Path) -> tuple[subprocess.Popen, int]:
-    """archive-web.service's ExecStart, with this Python's gunicorn and a free port."""
+def _start_web_unit(
+    env: dict, cwd: Path, workers: int | None = None
+) -> tuple[subprocess.Popen, int]:
+    """archive-web.service's ExecStart, with this Python's gunicorn and a free port (and
+    ``workers`` workers instead of the unit's, when given)."""
     port = _free_port()
     command = shlex.split(_unit_setting("archive-web.service", "ExecStart"))
     assert command[0].endswith("/gunicorn")
     command = [sys.executable, "-m", "gunicorn", *command[1:]]
     command[command.index("--bind") + 1] = f"127.0.0.1:{port}"
+    if workers is not None:
+        command[command.index("--workers") + 1] = str(workers)
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     process = subprocess.Popen(command, env=env, cwd=cwd, start_new_session=True, **quiet)
     deadline = time.monotonic() + 60
