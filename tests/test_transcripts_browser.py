@@ -48,6 +48,22 @@ def test_a_version_link_and_a_hash_change_land_too(page, site):
     landed_on(page, 1801)
 
 
+def test_the_ends_of_parts_land_too(page, site):
+    """The last paragraph of a part, the first of the next and the document's last: each
+    lands on its own part (a part's range is inclusive at both ends)."""
+    page.goto(f"{site}/documents/{LONG_ID}#p1400")
+    page.wait_for_url(re.compile(r"\?part=7#p1400$"))
+    landed_on(page, 1400)
+    page.evaluate("window.location.hash = '#p1401'")
+    page.wait_for_url(re.compile(r"\?part=8#p1401$"))
+    landed_on(page, 1401)
+    parts = page.locator(".parts a[data-last]")
+    last = int(parts.nth(parts.count() - 1).get_attribute("data-last"))
+    page.goto(f"{site}/documents/{LONG_ID}?part=2#p{last}")
+    page.wait_for_url(re.compile(rf"\?part={parts.count()}#p{last}$"))
+    landed_on(page, last)
+
+
 def test_without_javascript_the_parts_say_where_each_paragraph_is(browser, site):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
