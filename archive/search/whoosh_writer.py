@@ -25,7 +25,9 @@ from pickle import dumps
 
 from whoosh import index
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
-from whoosh.system import pack_int, pack_ushort
+from whoosh.filedb.filetables import _lengths as _LENGTHS
+from whoosh.system import pack_int, pack_long, pack_ushort
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 BLOCK = 128  # postings a block (W3Codec's blocklimit)
@@ -43,6 +45,9 @@ _TAIL = (COMPRESSION, 0, 0)
 # fifth of writing a segment, most terms having one short block.
 COMPRESS_FROM = 96
 _PLAIN = (0, 0, 0)
+# A term's info as ``W3TermInfo.to_bytes`` packs it (not inlined, no length statistics).
+_TERM_INFO = W3TermInfo._struct
+_NO_LENGTH = length_to_byte(0)
 
 
 class PostingTable:
@@ -153,26 +158,65 @@ def _add_postings(terms: dict, docnum: int, field, value, known: dict | None = N
 
 
 def _write_field(writer, terms: dict[bytes, list], unordered: bool) -> None:
+    """Each term's posting list into the postings file and its entry into the term table, in
+    term order, as ``W3FieldWriter`` writes them, but each buffered and written in bulk: the
+    postings file's offsets are counted, not asked for, and the term table's entries are
+    added by ``_add_terms``, not one ``OrderedHashWriter.add`` call a term."""
     fixed = writer._format.fixed_value_size()
     prefix = pack_ushort(writer._fieldid)
-    postfile, tindex = writer._postfile, writer._tindex
+    postfile = writer._postfile
+    offset = postfile.tell()
+    chunks, keys, infos = [], [], []
     for term in sorted(terms):
         flat = terms[term]
-        btext = term.encode("utf-8") if isinstance(term, str) else term
         ids, weights, values = flat[0::3], flat[1::3], flat[2::3]
         if unordered:
             rows = sorted(zip(ids, weights, values, strict=True), key=itemgetter(0))
             ids, weights, values = (list(column) for column in zip(*rows, strict=True))
-        info = _write_postings(postfile, ids, weights, values, fixed)
-        tindex.add(prefix + btext, info.to_bytes())
+        chunk, weight, maxweight = _postings(ids, weights, values, fixed)
+        infos.append(
+            _TERM_INFO.pack(0, weight, len(ids), 0, _NO_LENGTH, maxweight, ids[0], ids[-1])
+            + pack_long(offset)
+            + pack_int(len(chunk))
+        )
+        offset += len(chunk)
+        chunks.append(chunk)
+        keys.append(prefix + (term.encode("utf-8") if isinstance(term, str) else term))
+        if len(chunks) == 1024:
+            postfile.write(b"".join(chunks))
+            chunks.clear()
+    postfile.write(b"".join(chunks))
+    _add_terms(writer._tindex, keys, infos)
 
 
-def _write_postings(postfile, ids, weights, values, fixed) -> W3TermInfo:
-    """One term's posting list, as ``W3PostingsWriter`` writes it; its term info."""
-    info = W3TermInfo()
-    start = postfile.tell()
+def _add_terms(table, keys: list[bytes], values: list[bytes]) -> None:
+    """``OrderedHashWriter.add`` of each (key, value), keys in increasing order: the same
+    records, hash pointers and position index, the records written at once."""
+    if not keys:
+        return
+    if keys[0] <= table.lastkey:
+        raise ValueError(f"Keys must increase: {table.lastkey!r}..{keys[0]!r}")
+    dbfile, hashfn, buckets = table.dbfile, table.hashfn, table.buckets
+    position = dbfile.tell()
+    positions, records = [], []
+    for key, value in zip(keys, values, strict=True):
+        record = _LENGTHS.pack(len(key), len(value)) + key + value
+        positions.append(position)
+        records.append(record)
+        position += len(record)
+        hashed = hashfn(key)
+        buckets[hashed & 255].append((hashed, positions[-1]))
+    dbfile.write(b"".join(records))
+    table.index.extend(positions)
+    table.lastkey = keys[-1]
+
+
+def _postings(ids, weights, values, fixed) -> tuple[bytes, float, float]:
+    """One term's posting list as ``W3PostingsWriter`` writes it, with its term info's
+    weight (the sum of the weights) and max weight."""
     chunks = [WHOOSH3_HEADER_MAGIC]
     count = len(ids)
+    weight = maxweight = 0.0
     for first in range(0, count, BLOCK):
         last = min(first + BLOCK, count)
         if count <= BLOCK:  # most terms: one block
@@ -203,14 +247,9 @@ def _write_postings(postfile, ids, weights, values, fixed) -> W3TermInfo:
             header = dumps((size, block_ids[-1], top, *_TAIL), 2)
         length = len(header) + len(data)
         chunks += (pack_int(-length if last == count else length), header, data)
-        info._weight += total
-        info._maxweight = max(info._maxweight, top)
-    postfile.write(b"".join(chunks))
-    info._df = count
-    info._minid, info._maxid = ids[0], ids[-1]
-    info._maxlength = 0
-    info.set_extent(start, postfile.tell() - start)
-    return info
+        weight += total
+        maxweight = max(maxweight, top)
+    return b"".join(chunks), weight, maxweight
 
 
 def write_parallel(ix, records, fields_of, codec_class, processes: int = 2) -> None:
