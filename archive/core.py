@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 from filelock import FileLock, Timeout
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import sessionmaker
 
 from . import db
@@ -74,6 +74,20 @@ class Archive:
         if not self.primary:
             raise ArchiveError(f"{what} writes to the primary database, not to a read replica")
 
+    def _require_writable(self, what: str) -> None:
+        """Refuse, before writing anything (the ledger included), to build into a database
+        that takes no writes: a replica named by ``ARCHIVE_DATABASE_URL``, say."""
+        self._require_primary(what)
+        if not self.config.is_postgres:
+            return
+        with self.engine.connect() as connection:
+            read_only = connection.scalar(text("SHOW transaction_read_only"))
+        if read_only == "on":
+            raise ArchiveError(
+                f"{what} writes to the primary database, and ARCHIVE_DATABASE_URL names one"
+                " that takes no writes (a read replica?); nothing was written"
+            )
+
     @cached_property
     def engine(self) -> Engine:
         return db.make_engine(self.config.database_url)
@@ -137,6 +151,7 @@ class Archive:
         self.config.instance_dir.mkdir(parents=True, exist_ok=True)
         try:
             with FileLock(str(self.config.lock_file), timeout=timeout):
+                self._require_writable("building")
                 self.migrate()
                 organisations = organisations_digest(self.config.organisations_file)
                 report = self._build_database(progress, locked, early_check=not reindex)
@@ -160,6 +175,7 @@ class Archive:
             displays = named_displays(self.config.root, paths)
             self.config.instance_dir.mkdir(parents=True, exist_ok=True)
             with FileLock(str(self.config.lock_file), timeout=timeout):
+                self._require_writable("building")
                 self.migrate()
                 require_organisations_built(
                     self.config.instance_dir, self.config.organisations_file
@@ -305,6 +321,7 @@ class Archive:
         """Restore an export into an empty archive (ledger and database), then index it."""
         from .exchange import ImportRefused, import_data, read_export
 
+        self._require_writable("importing")
         self.migrate()
         try:
             data = read_export(Path(path))

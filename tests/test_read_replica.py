@@ -5,7 +5,8 @@ marker written to the replica alone shows which one a page read."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import create_engine, select, text, update
+from sqlalchemy.engine import make_url
 
 from archive.config import load_config
 from archive.core import Archive, ArchiveError
@@ -106,6 +107,32 @@ def test_builds_write_the_primary_only(primary_and_replica, archive_root):
     assert numbers(archive)[-1] == numbers(reader)[-1] + 1
     with pytest.raises(ArchiveError, match="read replica"):
         reader.build()
+
+
+def test_a_build_into_a_database_that_takes_no_writes_is_refused(
+    archive_root, postgres_url, make_archive, run_cli
+):
+    """ARCHIVE_DATABASE_URL naming a replica (here a database whose transactions are read-only,
+    as a hot standby's are): the build says so and writes nothing, the ledger included (it
+    used to append the new version to the ledger, then fail with a traceback)."""
+    archive = make_archive(archive_root, postgres_url)
+    assert not archive.build().problems
+    archive.engine.dispose()
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    name = make_url(postgres_url).database
+    with admin.connect() as connection:
+        connection.execute(text(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on'))
+    admin.dispose()
+    ledger = archive_root / "documents" / "ledger"
+    before = {path.name: path.read_bytes() for path in ledger.iterdir()}
+    path = sorted((archive_root / "documents").glob("*.md"))[0]
+    path.write_text(path.read_text(encoding="utf-8") + "\nA paragraph added later.\n", "utf-8")
+    with pytest.raises(ArchiveError, match="takes no writes"):
+        archive.build()
+    result = run_cli(archive_root, "build", env={"ARCHIVE_DATABASE_URL": postgres_url})
+    assert result.exit_code != 0 and "takes no writes" in result.output
+    assert "Traceback" not in result.output
+    assert {path.name: path.read_bytes() for path in ledger.iterdir()} == before
 
 
 def test_two_apps_on_one_archive_read_the_same_replica(primary_and_replica):
