@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -79,6 +80,49 @@ def test_the_proxies_reach_the_web_servers_where_they_listen():
     image_port = re.search(r'"--bind", "0\.0\.0\.0:(\d+)"', docker).group(1)
     assert re.search(rf"^\s*dynamic a web {image_port}\b", caddy, re.MULTILINE)
     assert "web" in compose["services"] and "health_uri" not in caddy
+
+
+def _tool(name: str) -> str:
+    """A proxy's binary, or a skip: CI installs neither nginx nor Caddy (``nginx-light`` and
+    ``caddy`` from Debian's packages give both)."""
+    found = shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/bin")
+    if not found:
+        pytest.skip(f"{name} is not installed (apt-get install nginx-light caddy)")
+    return found
+
+
+def test_nginx_accepts_the_snippet(tmp_path):
+    """``nginx -t`` on deploy/nginx.conf as written, inside a minimal main configuration; only
+    the certificate paths point at a throwaway certificate."""
+    nginx, openssl = _tool("nginx"), _tool("openssl")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+         "/CN=archive.example.org", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    site = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
+    live = "/etc/letsencrypt/live/archive.example.org/"
+    assert live + "fullchain.pem" in site and live + "privkey.pem" in site
+    site = site.replace(live + "fullchain.pem", str(cert)).replace(live + "privkey.pem", str(key))
+    (tmp_path / "site.conf").write_text(site, encoding="utf-8")
+    main = tmp_path / "nginx.conf"
+    main.write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
+        f"http {{\n  access_log off;\n  include {tmp_path}/site.conf;\n}}\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run([nginx, "-t", "-c", str(main)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_caddy_accepts_the_caddyfile(tmp_path):
+    caddy = _tool("caddy")
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path)}
+    env["XDG_CONFIG_HOME"] = str(tmp_path)
+    command = [caddy, "validate", "--adapter", "caddyfile", "--config", str(DEPLOY / "Caddyfile")]
+    result = subprocess.run(command, capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr[-2000:]
 
 
 def _get(port: int, path: str) -> tuple[int, bytes]:
