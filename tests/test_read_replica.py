@@ -32,6 +32,22 @@ def replica_url(database_url, tmp_path):
 @pytest.fixture
 def primary_and_replica(archive_root, database_url, replica_url, make_archive):
     """The corpus built into both; the replica's copy of one document retitled."""
+    return _primary_and_replica(archive_root, database_url, replica_url, make_archive)
+
+
+@pytest.fixture
+def postgres_replica_url(postgres_url):
+    """A second PostgreSQL database (``postgres_url`` has skipped, or failed in CI, if none)."""
+    yield from _fresh_postgres()
+
+
+@pytest.fixture
+def postgres_primary_and_replica(archive_root, postgres_url, postgres_replica_url, make_archive):
+    """As ``primary_and_replica``, on PostgreSQL only (search's index in the database)."""
+    return _primary_and_replica(archive_root, postgres_url, postgres_replica_url, make_archive)
+
+
+def _primary_and_replica(archive_root, database_url, replica_url, make_archive):
     for url in (database_url, replica_url):
         assert not make_archive(archive_root, url).build().problems
     replica = make_archive(archive_root, replica_url)
@@ -63,15 +79,13 @@ def test_pages_and_search_read_the_replica(primary_and_replica):
         assert session.get(Document, doc_id).title != MARKER
 
 
-def test_search_reads_the_replicas_index(primary_and_replica, database_url, make_archive):
+@pytest.mark.postgres
+def test_search_reads_the_replicas_index(postgres_primary_and_replica, postgres_url, make_archive):
     """On PostgreSQL the search index is in the database: a document dropped from the
     replica's index alone is not found by the app, and still is on the primary. (Whoosh's
     index is files under the archive root, one index whatever the database.)"""
-    if not database_url.startswith("postgresql"):
-        pytest.skip(
-            "Whoosh's index is files under the root, read the same with or without a replica"
-        )
-    archive, doc_id = primary_and_replica
+    archive, doc_id = postgres_primary_and_replica
+    database_url = postgres_url
     primary = create_app({"TESTING": True}, archive=make_archive(archive.config.root, database_url))
     app = create_app({"TESTING": True}, archive=archive)
     title = primary.test_client().get(f"/api/v1/documents/{doc_id}").get_json()["title"]
