@@ -83,8 +83,8 @@ def test_the_proxies_reach_the_web_servers_where_they_listen():
 
 
 def _tool(name: str) -> str:
-    """A proxy's binary, or a skip: CI installs neither nginx nor Caddy (``nginx-light`` and
-    ``caddy`` from Debian's packages give both)."""
+    """A proxy's binary, or a skip where it is not installed (``.ci/run`` installs both, as
+    ``nginx-light`` and ``caddy`` from Debian's packages)."""
     found = shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/bin")
     if not found:
         pytest.skip(f"{name} is not installed (apt-get install nginx-light caddy)")
