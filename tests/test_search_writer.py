@@ -124,6 +124,19 @@ def test_two_processes_write_the_same_documents_in_the_same_order(tmp_path):
     assert _by_document(two) == _by_document(write(tmp_path / "one", records))
 
 
+@pytest.mark.parametrize("count", [120, 90, 200, 400, 7])
+def test_two_processes_take_records_as_they_come_whatever_the_count_says(tmp_path, count):
+    """Given a count, the child starts on its share as soon as it is read from the records
+    (an iterator, read once) and this process reads the rest: every record is written once,
+    in order, even when the count is wrong (the child may get them all, or a few)."""
+    records = make_records(120)
+    (tmp_path / "two").mkdir()
+    ix = index.create_in(str(tmp_path / "two"), make_schema())
+    write_parallel(ix, iter(records), whoosh_fields, LeanCodec, count=count)
+    two = index.open_dir(str(tmp_path / "two"))
+    assert _by_document(two) == _by_document(write(tmp_path / "one", records))
+
+
 def test_merged_segments_keep_every_posting(tmp_path):
     records = make_records(90)
     (tmp_path / "merged").mkdir()

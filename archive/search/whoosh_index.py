@@ -172,7 +172,7 @@ class IndexDirectory:
 
         records = tqdm(records, total=count, disable=not progress, desc="Indexing", unit="doc")
         if count >= MULTIPROCESS_FROM:
-            write_parallel(ix, records, whoosh_fields, LeanCodec)
+            write_parallel(ix, records, whoosh_fields, LeanCodec, count=count)
         else:
             with FastWriter(ix, codec=LeanCodec(), compound=False) as writer:
                 for record in records:

@@ -20,6 +20,9 @@ from __future__ import annotations
 from array import array
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
+from itertools import islice
+from multiprocessing import get_all_start_methods, get_context
 from operator import itemgetter, sub
 from pickle import dumps
 
@@ -258,22 +261,34 @@ def _postings(ids, weights, values, fixed) -> tuple[bytes, float, float]:
     return b"".join(chunks), weight, maxweight
 
 
-def write_parallel(ix, records, fields_of, codec_class, processes: int = 2) -> None:
+def write_parallel(
+    ix, records, fields_of, codec_class, processes: int = 2, count: int | None = None
+) -> None:
     """Write ``records`` as ``processes`` segments at once, in their order: the first shares
     in child processes, the last in this one, then one commit lists them all (Whoosh's
-    ``multisegment`` writer, without its pool). ``fields_of`` turns a record into fields."""
-    records = list(records)
-    share = max(1, -(-len(records) // processes))
-    chunks = [records[i : i + share] for i in range(0, len(records), share)] or [[]]
+    ``multisegment`` writer, without its pool). ``fields_of`` turns a record into fields.
+    With ``count`` (how many records there are) each child starts as soon as its share is
+    read, and this process reads its own share while the children write; where processes
+    are forked a child inherits its share instead of being sent it pickled."""
+    if count is None:
+        records = list(records)
+        count = len(records)
+    records = iter(records)
+    share = max(1, -(-count // processes))
     folder, name = ix.storage.folder, ix.indexname
-    with ProcessPoolExecutor(max_workers=max(1, len(chunks) - 1)) as pool:
-        futures = [
-            pool.submit(_write_segment, folder, name, chunk, fields_of, codec_class)
-            for chunk in chunks[:-1]
-        ]
+    with ExitStack() as children:
+        futures = []
+        for _ in range(processes - 1):
+            chunk = list(islice(records, share))
+            if not chunk:
+                break
+            pool = children.enter_context(
+                ProcessPoolExecutor(1, mp_context=_FORK, initializer=_hold, initargs=(chunk,))
+            )
+            futures.append(pool.submit(_write_segment, folder, name, fields_of, codec_class))
         writer = FastWriter(ix, codec=codec_class(), compound=False)
         try:
-            for record in chunks[-1]:
+            for record in records:
                 writer.add_document(**fields_of(record))
             segments = [future.result() for future in futures]
         except BaseException:
@@ -282,10 +297,20 @@ def write_parallel(ix, records, fields_of, codec_class, processes: int = 2) -> N
     writer.commit(mergetype=lambda _writer, existing: [*existing, *segments])
 
 
-def _write_segment(folder: str, name: str, records, fields_of, codec_class):
+# A child's share of the records, set as it starts (``ProcessPoolExecutor``'s initializer,
+# whose arguments a forked child inherits).
+_HELD: dict[str, list] = {}
+_FORK = get_context("fork") if "fork" in get_all_start_methods() else None
+
+
+def _hold(records: list) -> None:
+    _HELD["records"] = records
+
+
+def _write_segment(folder: str, name: str, fields_of, codec_class):
     """In a child process: one segment of the index (no lock, no TOC: the parent commits)."""
     ix = index.open_dir(folder, indexname=name)
     writer = FastWriter(ix, _lk=False, codec=codec_class(), compound=False)
-    for record in records:
+    for record in _HELD.pop("records"):
         writer.add_document(**fields_of(record))
     return writer._finalize_segment()
