@@ -169,7 +169,7 @@ class PostgresBackend:
 
         with self.archive.engine.begin() as connection:
             connection.execute(text(SETTINGS))
-            sql = Compiler().compile(plan, request)
+            sql = Compiler(leads=_leads_indexed(connection)).compile(plan, request)
             try:
                 ranked = self._run(connection, sql, request, results)
             except OperationalError as exc:
@@ -310,6 +310,21 @@ def _snippet(text_: str, start: int, end: int, marks, number: int, paragraph) ->
     tail = " …" if end < paragraph[1] else ""
     plain = lead + text_[start:end] + tail
     return Snippet(number, plain, lead + "".join(html) + tail)
+
+
+_LEADS_INDEXED: set[str] = set()  # engine URLs whose index has lead pairs (migration 0012)
+
+
+def _leads_indexed(connection) -> bool:
+    """Whether every entry has its lead pairs: a server started before the build that runs
+    migration 0012 must not look for pairs its entries do not have yet (it would find no
+    document for ``"the evidence"``). Once true, it stays true for the process."""
+    key = str(connection.engine.url)
+    if key not in _LEADS_INDEXED:
+        held = connection.scalar(text("SELECT max(version_num) FROM alembic_version"))
+        if held is not None and held >= postgres_index.LEADS_FROM:
+            _LEADS_INDEXED.add(key)
+    return key in _LEADS_INDEXED
 
 
 def _suggest(connection, q: str, plan) -> str | None:

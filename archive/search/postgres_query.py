@@ -11,10 +11,11 @@ field and form filters) always hold. The words to rank by are collected as ``Ran
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .plan import COMMON_WORDS, STOP_WORDS, Plan, common_grams
-from .postgres_index import EXACT, RANKED
+from .postgres_index import EXACT, LEADS, RANKED
 from .querylang import AnyOf, Filter, Phrase, Word, words_of
 from .types import SearchRequest
 
@@ -68,8 +69,9 @@ class SqlQuery:
 
 
 class Compiler:
-    def __init__(self):
+    def __init__(self, leads: bool = False):
         self.sql = SqlQuery()
+        self.leads = leads  # whether the index holds lead pairs (``lead_pairs``, migration 0012)
         self._seen: dict[tuple[str, str], RankTerm] = {}
         self._needed = ""  # what the clause being compiled makes of its words (``needed``)
 
@@ -127,7 +129,8 @@ class Compiler:
         query = f"phraseto_tsquery('{EXACT}', {sql.bind(' '.join(node.words))})"
         condition = f"e.exact @@ {query}"
         grams = common_grams(words) + common_triples(words)
-        if " ".join(words) in grams:  # two or three common words: the index answers exactly
+        grams += lead_pairs(words) if self.leads else []
+        if " ".join(words) in grams:  # two or three common words, or a lead pair: exactly
             condition = f"e.pairs @> CAST({sql.bind([' '.join(words)])} AS text[])"
         elif grams:  # the GIN index over pairs of common words narrows what positions are checked
             condition = f"e.pairs @> CAST({sql.bind(grams)} AS text[]) AND {condition}"
@@ -163,6 +166,20 @@ def common_triples(words: list[str]) -> list[str]:
         f"{a} {b} {c}"
         for a, b, c in zip(words, words[1:], words[2:], strict=False)
         if a in COMMON_WORDS and b in COMMON_WORDS and c in COMMON_WORDS
+    ]
+
+
+LETTERS = re.compile("[a-z]+")  # a word the exact configuration keeps as it is, one lexeme
+
+
+def lead_pairs(words: list[str]) -> list[str]:
+    """The pairs in ``words`` (folded) of a most frequent word and the next, not a common word
+    (``postgres_index.LEAD_PAIRS``): only of plain letters, which are their own lexemes, so
+    each is exactly what the index holds for those words side by side."""
+    return [
+        f"{a} {b}"
+        for a, b in zip(words, words[1:], strict=False)
+        if a in LEADS and b not in COMMON_WORDS and LETTERS.fullmatch(b)
     ]
 
 
