@@ -17,10 +17,11 @@ written here as it reads its own writer's, term for term and posting for posting
 
 from __future__ import annotations
 
+import gc
 from array import array
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from itertools import islice
 from multiprocessing import get_all_start_methods, get_context
 from operator import itemgetter, sub
@@ -276,7 +277,7 @@ def write_parallel(
     records = iter(records)
     share = max(1, -(-count // processes))
     folder, name = ix.storage.folder, ix.indexname
-    with ExitStack() as children:
+    with ExitStack() as children, no_collection():
         futures = []
         for _ in range(processes - 1):
             chunk = list(islice(records, share))
@@ -311,6 +312,22 @@ def _write_segment(folder: str, name: str, fields_of, codec_class):
     """In a child process: one segment of the index (no lock, no TOC: the parent commits)."""
     ix = index.open_dir(folder, indexname=name)
     writer = FastWriter(ix, _lk=False, codec=codec_class(), compound=False)
-    for record in _HELD.pop("records"):
-        writer.add_document(**fields_of(record))
-    return writer._finalize_segment()
+    with no_collection():
+        for record in _HELD.pop("records"):
+            writer.add_document(**fields_of(record))
+        return writer._finalize_segment()
+
+
+@contextmanager
+def no_collection():
+    """The cyclic garbage collector paused: a segment's postings are millions of objects in
+    lists and none is in a cycle, yet each full collection walks them all (3% of a
+    10,000-document segment's CPU); what a document's analysis leaves is freed by reference
+    counting as before."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
