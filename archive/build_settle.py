@@ -74,13 +74,15 @@ def _fetch(connection, dialect: str) -> dict[str, str]:
         cursor.close()
 
 
-def prefetch_fingerprints(session: Session) -> Future | None:
+def prefetch_fingerprints(session: Session) -> Future:
     """On PostgreSQL, start ``row_fingerprints`` in a thread, on the session's connection in
     its transaction: the server makes them while the build stats 200,000 files (the session
-    must not be used until the result is taken). None elsewhere (SQLite runs in-process, and
-    its connections stay in their thread)."""
+    must not be used until the result is taken). Elsewhere (SQLite runs in-process, and its
+    connections stay in their thread) they are made now."""
     if session.get_bind().dialect.name != "postgresql":
-        return None
+        done: Future = Future()
+        done.set_result(row_fingerprints(session))
+        return done
     connection = session.connection().connection
     pool = ThreadPoolExecutor(max_workers=1)
     try:
@@ -121,6 +123,7 @@ def settled_ids(session: Session, tree: SourceTree, scan) -> set[str]:
     # before any row is compared (see below)
     prefetched = scan.fingerprints
     fingerprints = prefetched.result() if prefetched else row_fingerprints(session)
+    scan.fingerprint_rows = fingerprints  # for the build's snapshot (``build_snapshot``)
     settled: set[str] = set()
     agreed: dict[str, tuple] = {}
     unsure: dict[str, tuple] = {}

@@ -236,6 +236,7 @@ class Archive:
     def _build_with(self, cache, progress: bool, locked: bool, early_check: bool):
         # A full build's own modules (``archive build PATH`` does without them).
         from .build_settle import prefetch_fingerprints
+        from .build_snapshot import take_snapshot, unchanged_build
         from .ledger_cache import remember_written, scan_ledgers
 
         with self.transaction() as session:
@@ -244,6 +245,12 @@ class Archive:
             fingerprints = prefetch_fingerprints(session) if cache is not None else None
             start_check = getattr(self.search, "start_check", None) if early_check else None
             search_check = start_check() if start_check else None
+            if cache is not None and cache.snapshot is not None:
+                # Nothing changed since a build that found nothing to do? (build_snapshot.py)
+                report = unchanged_build(session, cache, self.config, fingerprints)
+                if report is not None:
+                    report.search_check = search_check
+                    return report
             tree = read_source(self.config.documents_dir, self.config.root, progress, cache)
             scan = scan_ledgers(self.config.documents_dir, self.config.root, cache)
             scan.fingerprints = fingerprints
@@ -267,6 +274,7 @@ class Archive:
             remember_written(cache, folder, [scan.ledgers[doc_id] for doc_id in sorted(ids)])
             cache.forget_unseen()
             cache.agreed(scan.agreed_rows)
+            cache.snapshot_taken(take_snapshot(cache, report, scan, scan.fingerprint_rows))
             cache.save()
         return report
 

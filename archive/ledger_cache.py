@@ -43,6 +43,7 @@ class LedgerScan:
     known_rows: dict[str, tuple] = field(default_factory=dict)
     agreed_rows: dict[str, tuple] = field(default_factory=dict)
     fingerprints: Future | None = None  # ``build_settle.prefetch_fingerprints``
+    fingerprint_rows: dict[str, str] | None = None  # its result, once settling took it
 
     def read_in_full(self, doc_id: str) -> DocumentLedger:
         """The document's ledger, read and checked in full (kept for the rest of the build)."""
@@ -87,4 +88,4 @@ def remember_written(cache: StatCache, folder: Path, ledgers: list[DocumentLedge
         data = "".join(entry.line + "\n" for entry in ledger.entries).encode("utf-8")
         path = folder / f"{ledger.doc_id}.jsonl"
         cache.put(ledger.display, Stat.of(path.stat()), sha256_bytes(data), summarise(ledger))
-        cache.seen.add(ledger.display)
+        cache.seen[ledger.display] = None

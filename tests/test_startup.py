@@ -38,7 +38,7 @@ SEARCHING = {
     ],
 }
 # A full build's reading through the stat cache and settling, not ``archive build PATH``'s.
-FULL_BUILD = ["archive.build_settle", "archive.ledger_cache"]
+FULL_BUILD = ["archive.build_settle", "archive.ledger_cache", "archive.build_snapshot"]
 WATCHED = HEAVY + [m for modules in SEARCHING.values() for m in modules] + FULL_BUILD
 
 # Runs the console script's ``main`` (webapp.cli, as ``archive`` does) in this new process and

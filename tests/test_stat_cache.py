@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
 
 import pytest
 from sqlalchemy import func, select, update
@@ -185,3 +186,195 @@ def test_a_build_leaves_the_collector_as_it_found_it(built):
         assert gc.get_freeze_count() > 0  # not unfrozen by the build (some freed, by refcount)
     finally:
         gc.unfreeze()
+
+
+# -- the snapshot of a build with nothing to do (archive/build_snapshot.py) -------------------
+
+
+def _snapshot_taken(archive, monkeypatch):
+    """Build until the cache holds a snapshot: with no racy window, the build after the one
+    that wrote the ledgers verifies them, finds nothing to do and takes it."""
+    monkeypatch.setattr(stat_cache, "RACY_SLACK_NS", 0)
+    report = archive.build()
+    if open_stat_cache(archive.config).snapshot is None:
+        report = archive.build()
+    assert open_stat_cache(archive.config).snapshot is not None
+    return report
+
+
+def _no_entries_loaded(monkeypatch):
+    def refuse(self):
+        raise AssertionError("the cache's entries were loaded")
+
+    monkeypatch.setattr(StatCache, "_load_entries", refuse)
+
+
+def _same_report(one, other) -> None:
+    assert one.summary() == other.summary()
+    assert (one.unchanged, one.live, one.problems) == (other.unchanged, other.live, other.problems)
+    assert not one.touched and not one.removed
+
+
+def test_a_build_after_a_snapshot_reports_what_a_full_look_would(built, monkeypatch):
+    """Nothing changed since a build that found nothing to do: the next build reads neither
+    the cache's entries nor any file, loads no row, and reports exactly what it reported."""
+    full = _snapshot_taken(built, monkeypatch)
+    _no_entries_loaded(monkeypatch)
+    monkeypatch.setattr(build_settle, "database_rows", _refuse_rows)
+    again = built.build()
+    _same_report(again, full)
+    assert DOC in again.unchanged
+    assert built.build().summary() == full.summary()  # and again: nothing was saved over it
+
+
+def _refuse_rows(*args, **kwargs):
+    raise AssertionError("rows loaded")
+
+
+def _edit(archive):
+    _doc(archive).write_text(TEXT.replace("in the spring", "next year"), encoding="utf-8")
+
+
+def _add(archive):
+    new = TEXT.replace(DOC, f"{DOC}-two")
+    (archive.config.documents_dir / f"{DOC}-two.md").write_text(new, encoding="utf-8")
+
+
+def _delete(archive):
+    _doc(archive).unlink()
+
+
+def _touch(archive):
+    stat = _doc(archive).stat()
+    os.utime(_doc(archive), ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+
+
+def _break_ledger(archive):
+    path = archive.config.documents_dir / "ledger" / f"{DOC}.jsonl"
+    path.write_text(path.read_text(encoding="utf-8").replace("spring", "autumn"), "utf-8")
+
+
+def _hidden_file(archive):  # not read by any build: still nothing to do
+    (archive.config.documents_dir / "ledger" / ".editor-swap").write_text("x", "utf-8")
+
+
+@pytest.mark.parametrize(
+    ("change", "expect"),
+    [
+        (_edit, lambda r: r.changed == [DOC]),
+        (_add, lambda r: r.added == [f"{DOC}-two"]),
+        (_delete, lambda r: r.withdrawn == [DOC]),
+        (_touch, lambda r: DOC in r.unchanged and not r.touched and not r.problems),
+        (_break_ledger, lambda r: any("ledger" in p.path for p in r.problems)),
+        (_hidden_file, lambda r: DOC in r.unchanged and not r.touched and not r.problems),
+    ],
+    ids=["edited", "added", "deleted", "touched", "ledger-edited", "hidden-file"],
+)
+def test_a_change_after_a_snapshot_is_built(built, monkeypatch, change, expect):
+    _snapshot_taken(built, monkeypatch)
+    lines = _ledger_lines(built)
+    change(built)
+    report = built.build()
+    assert expect(report), report
+    if change in (_touch, _hidden_file):
+        assert _ledger_lines(built) == lines  # a touched file writes no version
+
+
+def test_a_database_changed_behind_a_snapshot_is_seen(built, monkeypatch):
+    _snapshot_taken(built, monkeypatch)
+    with built.transaction() as session:
+        session.execute(update(Version).where(Version.document_id == DOC).values(sha256="0" * 64))
+    report = built.build()
+    assert DOC not in report.unchanged
+    assert any("in the database" in problem.message for problem in report.problems)
+
+
+def test_a_changed_organisations_file_is_not_answered_by_a_snapshot(built, monkeypatch):
+    _snapshot_taken(built, monkeypatch)
+    organisations = built.config.organisations_file
+    organisations.write_text(organisations.read_text(encoding="utf-8") + "\n", "utf-8")
+    _no_entries_loaded(monkeypatch)  # a new salt: an empty cache, every file read
+    report = built.build()
+    assert DOC in report.unchanged and not report.problems and not report.touched
+
+
+def test_a_build_with_problems_takes_no_snapshot(built, monkeypatch):
+    monkeypatch.setattr(stat_cache, "RACY_SLACK_NS", 0)
+    (built.config.documents_dir / "broken.md").write_text("no front matter\n", "utf-8")
+    for _ in range(3):
+        report = built.build()
+        assert any(p.path == "documents/broken.md" for p in report.problems)  # every time
+    assert open_stat_cache(built.config).snapshot is None
+
+
+# -- the cache file's format: another or a damaged one is an empty cache -----------------------
+
+
+def _count_parses(monkeypatch) -> list:
+    calls = []
+    original = source_cache.load_document
+    monkeypatch.setattr(
+        source_cache, "load_document", lambda *a, **k: calls.append(a) or original(*a, **k)
+    )
+    return calls
+
+
+def _cache_file(archive):
+    return archive.config.instance_dir / "stat-cache.pickle"
+
+
+def test_the_previous_layout_is_read_once_and_written_anew(built, monkeypatch):
+    """Format 3 (one pickle, the same entries) is still read, not thrown away."""
+    _snapshot_taken(built, monkeypatch)
+    cache = open_stat_cache(built.config)
+    old = {"format": 3, "salt": cache.salt, "files": cache.entries, "rows": cache.rows}
+    _cache_file(built).write_bytes(pickle.dumps(old))
+    calls = _count_parses(monkeypatch)
+    assert DOC in built.build().unchanged
+    assert calls == []  # nothing parsed: the entries were used
+    with open(_cache_file(built), "rb") as handle:
+        assert pickle.load(handle)["format"] == stat_cache.FORMAT
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[: len(data) // 3],  # cut in the entries
+        lambda data: data[:40],  # cut in the header
+        lambda data: b"",
+        lambda data: b"not a pickle at all" * 100,
+        lambda data: pickle.dumps({"format": 99, "files": {}}),  # another format
+        lambda data: data[:-200] + bytes(b ^ 0x20 for b in data[-200:]),  # same length
+    ],
+    ids=["entries-cut", "header-cut", "empty", "garbage", "other-format", "entries-changed"],
+)
+def test_a_damaged_cache_is_ignored_and_no_change_missed(built, monkeypatch, damage):
+    """Whatever is wrong with the file, the build neither fails nor misses a change made
+    at the same time; a file it cannot use is read as an empty cache and written anew."""
+    _snapshot_taken(built, monkeypatch)
+    path = _cache_file(built)
+    path.write_bytes(damage(path.read_bytes()))
+    assert not open_stat_cache(built.config).entries  # read as none
+    _edit(built)
+    report = built.build()
+    assert report.changed == [DOC]
+    assert not report.problems
+    report = built.build()  # the cache written by that build is whole again
+    assert DOC in report.unchanged and not report.touched and not report.problems
+
+
+def test_a_damaged_snapshot_is_not_trusted(built, monkeypatch):
+    """A snapshot whose bytes do not match its CRC is dropped (the entries still serve)."""
+    _snapshot_taken(built, monkeypatch)
+    path = _cache_file(built)
+    with open(path, "rb") as handle:
+        header = pickle.load(handle)
+        rest = handle.read()
+    snapshot = bytearray(header["snapshot"])
+    snapshot[len(snapshot) // 2] ^= 0x01
+    header["snapshot"] = bytes(snapshot)
+    path.write_bytes(pickle.dumps(header) + rest)
+    assert open_stat_cache(built.config).snapshot is None
+    calls = _count_parses(monkeypatch)
+    assert DOC in built.build().unchanged
+    assert calls == []
