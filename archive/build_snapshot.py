@@ -72,21 +72,23 @@ def take_snapshot(cache: StatCache, report: BuildReport, scan, fingerprints) -> 
     }
 
 
-def listed_files(documents_dir, root) -> list[tuple[str, str]]:
-    """``(path, key)`` of every file a full build reads, in the order it reads them."""
-    files = markdown_files(documents_dir, root)
-    files += [(path, display) for path, display, _ in ledger_files(documents_dir, root)]
-    return files
+def listed_files(cache: StatCache, documents_dir, root) -> list[tuple[str, str]]:
+    """``(path, key)`` of every file a full build reads, in the order it reads them; the
+    listings are left in ``cache.listed`` for the build, should it need them."""
+    documents = markdown_files(documents_dir, root)
+    ledgers = list(ledger_files(documents_dir, root))
+    cache.listed = {"markdown": documents, "ledgers": ledgers}
+    return documents + [(path, display) for path, display, _ in ledgers]
 
 
 def unchanged_build(session, cache: StatCache, config, fingerprints: Future):
     """The report of a build with nothing to do, if the snapshot says so; else None (and the
-    stats taken left in ``cache.stats`` for the build to use). ``fingerprints``: the
+    listings and stats taken left in the cache for the build to use). ``fingerprints``: the
     database's (``build_settle.prefetch_fingerprints``), the session unused until taken."""
     snapshot = cache.snapshot
     if snapshot is None:
         return None
-    files = listed_files(config.documents_dir, config.root)
+    files = listed_files(cache, config.documents_dir, config.root)
     keys = [key for _, key in files]
     if keys != snapshot["keys"]:
         return None

@@ -227,6 +227,7 @@ class Archive:
         freeze = cache is not None and gc.get_freeze_count() == 0
         if freeze:
             gc.freeze()
+            cache.freeze = True  # and its entries, should they be loaded (stat_cache.py)
         try:
             return self._build_with(cache, progress, locked, early_check)
         finally:

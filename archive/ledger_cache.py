@@ -56,7 +56,8 @@ class LedgerScan:
 def scan_ledgers(documents_dir: Path, root: Path, cache: StatCache | None) -> LedgerScan:
     """Every ledger file: summarised from the cache when unchanged, else read in full."""
     scan = LedgerScan(known_rows=cache.rows if cache is not None else {})
-    for path, display, doc_id in ledger_files(documents_dir, root):
+    listed = cache.listed.pop("ledgers", None) if cache is not None else None
+    for path, display, doc_id in listed or ledger_files(documents_dir, root):
         if doc_id is None:
             name = os.path.basename(path)
             scan.ledgers[name] = not_a_ledger(name, display)

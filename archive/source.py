@@ -46,7 +46,8 @@ def read_source(
     tree = SourceTree()
     orgs_file = documents_dir / "organisations.yaml"
     tree.organisations, tree.problems = load_organisations(orgs_file, _display(orgs_file, root))
-    files = markdown_files(documents_dir, root)
+    listed = cache.listed.pop("markdown", None) if cache is not None else None
+    files = listed if listed is not None else markdown_files(documents_dir, root)
     # An unreadable organisations file is one problem, not one more for every document.
     known = set(tree.organisations) if tree.organisations or not tree.problems else None
     claims: dict[str, list[SourceDocument]] = {}

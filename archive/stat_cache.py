@@ -82,8 +82,11 @@ class StatCache:
         self.dirty = False
         # The files this build looked at, in the order it looked (a dict: ordered).
         self.seen: dict[str, None] = {}
-        # Stats already taken by this build (``build_snapshot``), used instead of stat'ing again.
+        # Stats and listings already taken by this build (``build_snapshot``), used instead of
+        # stat'ing and listing again: ``markdown_files``'s and ``ledger_files``' lists.
         self.stats: dict[str, tuple] = {}
+        self.listed: dict[str, list] = {}
+        self.freeze = False  # freeze the entries for the collector when they are loaded
 
     @classmethod
     def load(cls, path: Path, salt: str) -> StatCache:
@@ -138,6 +141,8 @@ class StatCache:
         entries, rows = data.get("files"), data.get("rows")
         self._entries = entries if isinstance(entries, dict) else {}
         self._rows = rows if isinstance(rows, dict) else {}
+        if self.freeze:  # a million objects, none cyclic: the build's collections skip them
+            gc.freeze()
         if not self._entries:  # a damaged file: written afresh by this build
             self.snapshot, self.dirty = None, True
 
