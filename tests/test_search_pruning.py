@@ -122,6 +122,41 @@ def test_candidates_of_a_question_relaxed_to_any_word_need_not_be_looked_up_in_t
     assert True in held  # candidates taken by the shortcut were the results' (no fallback)
 
 
+@pytest.mark.postgres
+def test_essential_terms_read_only_where_another_term_is_give_the_same_candidates(
+    pg_archive, monkeypatch
+):
+    # When no term alone outscores the others together, a candidate the check accepts holds
+    # two terms or more: an essential term's documents are read only where another term is.
+    monkeypatch.setattr(ranking, "PARAMS", dataclasses.replace(ranking.PARAMS, candidates=3))
+    monkeypatch.setattr(postgres_rank, "ESSENTIAL", 0.01)  # prune whenever possible
+    narrowed: list[bool] = []
+    essential_hit = postgres_rank._essential_hit
+
+    def spy(conditions, i, *args):
+        found = essential_hit(conditions, i, *args)
+        narrowed.append(found != conditions[i])
+        return found
+
+    monkeypatch.setattr(postgres_rank, "_essential_hit", spy)
+    held: list[bool] = []  # whether the check accepted candidates found so (no fallback)
+    match = postgres_rank.Matcher.match
+
+    def spy_match(self, *args, **kwargs):
+        start = len(narrowed)
+        yield from match(self, *args, **kwargs)
+        if any(narrowed[start:]):
+            held.extend(self.pruned[-1:])
+
+    monkeypatch.setattr(postgres_rank.Matcher, "match", spy_match)
+    for q in [*QUESTIONS, "grooming lancashire OR police", "grooming -police council review"]:
+        monkeypatch.setattr(postgres_rank, "TWO_TERMS", True)
+        two = _results(pg_archive, q)
+        monkeypatch.setattr(postgres_rank, "TWO_TERMS", False)
+        assert _results(pg_archive, q) == two, q
+    assert True in held
+
+
 def _expected_facets(archive, ids: set[str]) -> dict[str, dict[str, int]]:
     counts: dict[str, Counter] = {"organisation": Counter(), "kind": Counter(), "year": Counter()}
     with archive.session() as session:
