@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from functools import partial
 
 import pytest
 from whoosh import index
@@ -135,6 +136,30 @@ def test_two_processes_take_records_as_they_come_whatever_the_count_says(tmp_pat
     write_parallel(ix, iter(records), whoosh_fields, LeanCodec, count=count)
     two = index.open_dir(str(tmp_path / "two"))
     assert _by_document(two) == _by_document(write(tmp_path / "one", records))
+
+
+@pytest.mark.parametrize("failing", ["doc-010", "doc-100"])
+def test_two_processes_a_failure_in_either_leaves_no_index_and_the_lock_free(tmp_path, failing):
+    """This process writes its segment's files before it waits for the child's: a record
+    failing in the child (doc-010) or here (doc-100) raises, commits no table of contents,
+    and leaves the index's lock free for the next writer."""
+    records = make_records(120)
+    fields_of = partial(_fields_failing_at, failing)
+    (tmp_path / "two").mkdir()
+    ix = index.create_in(str(tmp_path / "two"), make_schema())
+    with pytest.raises(ValueError, match=failing):
+        write_parallel(ix, iter(records), fields_of, LeanCodec, count=len(records))
+    assert index.open_dir(str(tmp_path / "two")).doc_count() == 0
+    write_parallel(ix, iter(records), whoosh_fields, LeanCodec, count=len(records))
+    assert _by_document(index.open_dir(str(tmp_path / "two"))) == _by_document(
+        write(tmp_path / "one", records)
+    )
+
+
+def _fields_failing_at(failing: str, record: IndexRecord) -> dict:
+    if record.id == failing:
+        raise ValueError(f"cannot index {record.id}")
+    return whoosh_fields(record)
 
 
 def test_merged_segments_keep_every_posting(tmp_path):

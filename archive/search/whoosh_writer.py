@@ -270,7 +270,9 @@ def write_parallel(
     ``multisegment`` writer, without its pool). ``fields_of`` turns a record into fields.
     With ``count`` (how many records there are) each child starts as soon as its share is
     read, and this process reads its own share while the children write; where processes
-    are forked a child inherits its share instead of being sent it pickled."""
+    are forked a child inherits its share instead of being sent it pickled. This process
+    writes its segment's files before it waits for the children's, so the last two
+    segments' commits (a fifth of a rebuild) overlap instead of following each other."""
     if count is None:
         records = list(records)
         count = len(records)
@@ -291,11 +293,17 @@ def write_parallel(
         try:
             for record in records:
                 writer.add_document(**fields_of(record))
+            # This segment is written out while the children finish theirs, not after.
+            own = [writer._finalize_segment()] if writer._added else []
+            writer._close_segment()  # its files closed, written or not
             segments = [future.result() for future in futures]
         except BaseException:
             writer.cancel()
             raise
-    writer.commit(mergetype=lambda _writer, existing: [*existing, *segments])
+    # ``SegmentWriter.commit`` with the segments already written: the children's, then this
+    # process's (document numbers follow the records' order).
+    writer._commit_toc([*writer.segments, *segments, *own])
+    writer._finish()
 
 
 # A child's share of the records, set as it starts (``ProcessPoolExecutor``'s initializer,
