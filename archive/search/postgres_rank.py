@@ -313,8 +313,6 @@ def scores(connection, sql: SqlQuery, ids: list[str], averages) -> dict[str, flo
         query = FREQUENCIES.format(column=column) if params["prefixes"] else FILTERED[column]
         for row in connection.execute(text(query), params):
             doc_id, title_len, body_len, col, lexeme, positions, weights = row
-            if isinstance(weights, str):  # one field's positions: its weight for each
-                weights = weights * len(positions)
             docs[doc_id]["lengths"] = (title_len, body_len)
             split = _by_field(positions, weights, (title_len, body_len), col)
             held = docs[doc_id]["lexemes"].setdefault((col, lexeme), ([], [], []))
@@ -325,15 +323,21 @@ def scores(connection, sql: SqlQuery, ids: list[str], averages) -> dict[str, flo
 
 def _by_field(positions, weights, lengths, column: str) -> tuple[list[int], ...]:
     """Split a lexeme's positions into title, body and names ones: by weight (A, B, C) in the
-    ranked column, by place in the exact one (title, then body, then names)."""
+    ranked column (``weights`` one letter when every position has it: ``FILTERED``'s rows),
+    by place in the exact one (title, then body, then names)."""
     found: tuple[list[int], ...] = ([], [], [])
     title_len, body_len = lengths
+    if column != "ranked":
+        ends, positions = title_len + body_len, positions or ()
+        found[0].extend(p for p in positions if p <= title_len)
+        found[1].extend(p for p in positions if title_len < p <= ends)
+        found[2].extend(p for p in positions if p > ends)
+        return found
+    if isinstance(weights, str):
+        found[WEIGHT_FIELD.get(weights, 1)].extend(positions or ())
+        return found
     for position, weight in zip(positions or (), weights or (), strict=False):
-        if column == "ranked":
-            index = WEIGHT_FIELD.get(weight, 1)
-        else:
-            index = 0 if position <= title_len else 1 if position <= title_len + body_len else 2
-        found[index].append(position)
+        found[WEIGHT_FIELD.get(weight, 1)].append(position)
     return found
 
 
