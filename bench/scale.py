@@ -157,6 +157,7 @@ def header(args) -> str:
         engine = create_engine(url)
         with engine.connect() as connection:
             postgres = connection.scalar(text("SHOW server_version"))
+            postgres += f", shared_buffers {connection.scalar(text('SHOW shared_buffers'))}"
         engine.dispose()
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     return (
