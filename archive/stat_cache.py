@@ -36,6 +36,8 @@ import zlib
 from pathlib import Path
 from typing import NamedTuple
 
+from .collector import no_collection
+
 FORMAT = 4  # bump when what a cached read means changes (validation rules, summaries)
 # Older formats whose entries mean what this one's do, in one pickle without a header (read
 # once, then written anew). Empty it when bumping FORMAT.
@@ -238,23 +240,14 @@ def _unpickle(handle) -> object:
     """``pickle.load`` (the next pickle in ``handle``) without the cyclic garbage collector:
     loading 200,000 entries (a million objects, none of them cyclic) set it off again and
     again (0.98 s -> 0.71 s)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with no_collection():
         return pickle.load(handle)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _unpickle_bytes(data: bytes) -> object:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    """``pickle.loads`` likewise."""
+    with no_collection():
         return pickle.loads(data)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def open_stat_cache(config) -> StatCache:

@@ -17,11 +17,10 @@ written here as it reads its own writer's, term for term and posting for posting
 
 from __future__ import annotations
 
-import gc
 from array import array
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from itertools import islice
 from multiprocessing import get_all_start_methods, get_context
 from operator import itemgetter, sub
@@ -34,6 +33,8 @@ from whoosh.filedb.filetables import _lengths as _LENGTHS
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
+
+from ..collector import no_collection
 
 BLOCK = 128  # postings a block (W3Codec's blocklimit)
 # Blocks are compressed by ISA-L's deflate (``isal``), level 1: a zlib stream as zlib's own
@@ -324,18 +325,3 @@ def _write_segment(folder: str, name: str, fields_of, codec_class):
         for record in _HELD.pop("records"):
             writer.add_document(**fields_of(record))
         return writer._finalize_segment()
-
-
-@contextmanager
-def no_collection():
-    """The cyclic garbage collector paused: a segment's postings are millions of objects in
-    lists and none is in a cycle, yet each full collection walks them all (3% of a
-    10,000-document segment's CPU); what a document's analysis leaves is freed by reference
-    counting as before."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
