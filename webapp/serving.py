@@ -196,14 +196,20 @@ def _gunicorn_application(config: Config, address: str, chosen: Plan):
 
 
 def _thread_worker():
-    """gunicorn's gthread worker, minus a deadlock when it is told to quit.
+    """gunicorn's gthread worker, stopped by a quit without raising in its main thread.
 
     gthread's ``handle_quit`` (gunicorn 27.0.1) shuts its thread pool down from the signal
-    handler, which takes the pool's non-reentrant lock. When the signal lands while the main
+    handler, which takes the pool's non-reentrant lock: when the signal lands while the main
     thread holds that lock (handing a request to the pool), or inside a first quit (Ctrl+C
     signals the whole group: SIGINT from the terminal, then SIGQUIT from the arbiter), the
-    worker waits on itself until the arbiter kills it 30 s later. Here a quit is the base
-    worker's, once: stop, exit; the pool's threads finish their request and end at exit.
+    worker waits on itself. The base worker's quit instead raises ``SystemExit`` from the
+    handler, wherever the main thread is: inside ``with future._condition`` (handing a
+    connection to the pool) the lock is taken and never given back, and at exit the pool
+    thread that wants it is joined for ever (about one Ctrl+C in fifteen hung until the
+    arbiter killed the worker 30 s later; faulthandler showed the thread in
+    ``set_running_or_notify_cancel``). Here a quit only ends the main loop, as SIGTERM does:
+    within its 1 s poll the worker stops accepting, lets requests in hand finish (kept-alive
+    connections linger 2 s at most), shuts its pool down outside any handler and exits 0.
     """
     from gunicorn.workers.gthread import ThreadWorker
 
@@ -211,9 +217,10 @@ def _thread_worker():
         quitting = False
 
         def handle_quit(self, sig, frame) -> None:
+            self.alive = False
             if not self.quitting:
                 self.quitting = True
-                super(ThreadWorker, self).handle_quit(sig, frame)
+                self.cfg.worker_int(self)
 
     return QuitOnceThreadWorker
 
